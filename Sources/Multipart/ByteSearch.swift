@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Pattern search with `memchr` for the first byte and `memcmp` for the rest: vectorized by the C
+/// library, and no byte-by-byte Swift loop over file data.
+enum ByteSearch {
+    /// Where `pattern` first occurs whole in `bytes`, or else where a proper prefix of it starts at the
+    /// very end of `bytes` (`partial`), so the caller knows which tail to keep for the next read.
+    static func find(
+        _ pattern: UnsafeRawBufferPointer, in bytes: UnsafeRawBufferPointer
+    ) -> (whole: Int?, partial: Int?) {
+        guard let base = bytes.baseAddress, let needle = pattern.baseAddress, !pattern.isEmpty else {
+            return (nil, nil)
+        }
+        let first = Int32(pattern[0])
+        var offset = 0
+        while offset < bytes.count, let hit = memchr(base + offset, first, bytes.count - offset) {
+            let position = base.distance(to: UnsafeRawPointer(hit))
+            let available = bytes.count - position
+            if available >= pattern.count {
+                if memcmp(hit, needle, pattern.count) == 0 { return (position, nil) }
+            } else if memcmp(hit, needle, available) == 0 {
+                return (nil, position)
+            }
+            offset = position + 1
+        }
+        return (nil, nil)
+    }
+}
