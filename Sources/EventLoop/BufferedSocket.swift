@@ -1,0 +1,130 @@
+import CLibevent
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a ``BufferedSocket`` reports to its owner, always on the loop's thread.
+public protocol BufferedSocketDelegate: AnyObject {
+    /// New bytes are in ``BufferedSocket/input``.
+    func socketHasInput(_ socket: BufferedSocket)
+    /// Everything written so far has been handed to the kernel.
+    func socketDidDrainOutput(_ socket: BufferedSocket)
+    /// The peer closed, the socket failed, or no byte came within the read timeout. The socket still
+    /// needs ``BufferedSocket/close()``.
+    func socket(_ socket: BufferedSocket, didEndWith reason: SocketEnd)
+}
+
+/// Why a socket stopped being readable.
+public enum SocketEnd: Equatable, Sendable {
+    case endOfFile, error, timeout
+}
+
+/// An accepted connection (a `bufferevent`). The bufferevent holds a +1 on `self` from `init`
+/// until ``close()``, so the object lives exactly as long as libevent may call it back; the
+/// delegate is held strongly until then too, and released by ``close()``.
+public final class BufferedSocket {
+    private var bev: OpaquePointer?
+    private var delegate: (any BufferedSocketDelegate)?
+
+    /// Takes ownership of `fd`; it is closed by ``close()``, or at once if wrapping fails.
+    public init(base: EventBase, fd: Int32) throws(EventLoopError) {
+        guard let bev = bufferevent_socket_new(base.raw, fd, Int32(BEV_OPT_CLOSE_ON_FREE.rawValue)) else {
+            Glibc.close(fd)   // nobody else owns it yet
+            throw .libevent("bufferevent_socket_new")
+        }
+        self.bev = bev
+        bufferevent_setcb(bev,
+            { _, context in BufferedSocket.from(context)?.didRead() },
+            { _, context in BufferedSocket.from(context)?.didWrite() },
+            { _, events, context in BufferedSocket.from(context)?.didEvent(events) },
+            Unmanaged.passRetained(self).toOpaque())
+    }
+
+    private static func from(_ context: UnsafeMutableRawPointer?) -> BufferedSocket? {
+        context.map { Unmanaged<BufferedSocket>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    /// Starts reporting to `delegate` and reading. `maxSingleRead` bounds one `read(2)`;
+    /// `idleTimeout` closes the wait for input after that many seconds without a byte.
+    public func start(delegate: any BufferedSocketDelegate, maxSingleRead: Int, idleTimeout: Double) {
+        guard let bev else { return }
+        self.delegate = delegate
+        bufferevent_set_max_single_read(bev, maxSingleRead)
+        var timeout = timeval(seconds: idleTimeout)
+        bufferevent_set_timeouts(bev, &timeout, &timeout)
+        bufferevent_enable(bev, Int16(EV_READ | EV_WRITE))
+    }
+
+    /// Whether ``close()`` has run.
+    public var isClosed: Bool { bev == nil }
+
+    /// Bytes received and not yet drained. Empty once closed.
+    public var input: InputBuffer { InputBuffer(raw: bev.flatMap { bufferevent_get_input($0) }) }
+
+    /// Bytes queued for sending and not yet handed to the kernel.
+    public var pendingOutputCount: Int {
+        guard let bev else { return 0 }
+        return evbuffer_get_length(bufferevent_get_output(bev))
+    }
+
+    /// Pauses or resumes reading (and its timeout). Bytes already buffered stay in ``input``.
+    public func setReading(_ enabled: Bool) {
+        guard let bev else { return }
+        if enabled {
+            bufferevent_enable(bev, Int16(EV_READ))
+        } else {
+            bufferevent_disable(bev, Int16(EV_READ))
+        }
+    }
+
+    /// Queues bytes for sending (copied into the output buffer).
+    public func write(_ bytes: [UInt8]) {
+        guard let bev else { return }
+        bytes.withUnsafeBytes { _ = bufferevent_write(bev, $0.baseAddress, $0.count) }
+    }
+
+    /// Queues `length` bytes of the open file `fd` from `offset`, sent with `sendfile` where
+    /// possible. Takes ownership of `fd`, which libevent closes once sent (or at once on failure).
+    public func writeFile(fd: Int32, offset: Int, length: Int) {
+        guard let bev, evbuffer_add_file(bufferevent_get_output(bev), fd, Int64(offset), Int64(length)) == 0 else {
+            Glibc.close(fd)
+            return
+        }
+    }
+
+    /// Tells the peer no more bytes will come (`shutdown(SHUT_WR)`), while still reading.
+    public func shutdownOutput() {
+        guard let bev else { return }
+        shutdown(bufferevent_getfd(bev), Int32(SHUT_WR))
+    }
+
+    /// Makes the next close send a TCP reset instead of a FIN (`SO_LINGER` 0).
+    public func resetOnClose() {
+        guard let bev else { return }
+        var option = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
+
+    /// Frees the bufferevent (closing the socket), then drops the delegate and the +1. Safe to call twice.
+    public func close() {
+        guard let bev else { return }
+        self.bev = nil
+        bufferevent_free(bev)
+        delegate = nil
+        Unmanaged.passUnretained(self).release()
+    }
+
+    private func didRead() { delegate?.socketHasInput(self) }
+
+    private func didWrite() { delegate?.socketDidDrainOutput(self) }
+
+    private func didEvent(_ events: Int16) {
+        let events = Int32(events)
+        let reason: SocketEnd =
+            events & BEV_EVENT_TIMEOUT != 0 ? .timeout : events & BEV_EVENT_EOF != 0 ? .endOfFile : .error
+        delegate?.socket(self, didEndWith: reason)
+    }
+}
+
+@available(*, unavailable)
+extension BufferedSocket: Sendable {}

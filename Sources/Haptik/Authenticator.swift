@@ -1,0 +1,52 @@
+/// Decides who is calling, from the `Authorization` and `client-id` headers, and what that
+/// client may send. Built once from ``Fixtures``; immutable and shared by every worker.
+public struct Authenticator: Sendable {
+    /// A client that proved who it is.
+    public struct Caller: Sendable, Equatable {
+        public let clientID: String
+        let authIDs: Set<String>
+        let businessIDs: Set<Int>
+
+        /// Whether `authID` is registered for this client (any passes when the fixture lists none).
+        public func isRegistered(authID: String) -> Bool {
+            authIDs.isEmpty || authIDs.contains(authID)
+        }
+
+        /// Whether `businessID` is one of this client's (any passes when the fixture lists none).
+        public func allows(businessID: Int) -> Bool {
+            businessIDs.isEmpty || businessIDs.contains(businessID)
+        }
+    }
+
+    private let callersByToken: [String: Caller]
+
+    public init(fixtures: Fixtures) {
+        var callers: [String: Caller] = [:]
+        for client in fixtures.clients {
+            let caller = Caller(clientID: client.clientID, authIDs: Set(client.authIDs ?? []),
+                                businessIDs: Set(client.businessIDs ?? []))
+            for token in client.tokens { callers[token] = caller }
+        }
+        callersByToken = callers
+    }
+
+    /// The caller for `authorization` (`Bearer <token>`, scheme in any case) and `clientID`.
+    /// - Throws: ``UploadRejection/unauthorized(_:)`` with `token_unknown` for a missing, malformed
+    ///   or unknown token, `client_id_mismatch` when the token belongs to another client.
+    public func authenticate(authorization: String?, clientID: String?) throws(UploadRejection) -> Caller {
+        guard let token = authorization.flatMap(Self.bearerToken), let caller = callersByToken[token] else {
+            throw .unauthorized(.tokenUnknown)
+        }
+        guard clientID == caller.clientID else { throw .unauthorized(.clientIDMismatch) }
+        return caller
+    }
+
+    /// The token of a `Bearer` credential (RFC 6750 §2.1), or nil.
+    static func bearerToken(_ authorization: String) -> String? {
+        let utf8 = authorization.utf8
+        guard utf8.count > 7, utf8.prefix(7).elementsEqual("bearer ".utf8, by: { ($0 | 0x20) == ($1 | 0x20) })
+        else { return nil }
+        let token = authorization.utf8.dropFirst(7).drop { $0 == 0x20 }
+        return token.isEmpty ? nil : String(token)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The storage directory: where uploads are written, renamed into place, and served from.
+/// Stored names are random (128 bits) and never derived from what the client sent.
+public struct FileStore: Sendable {
+    public let directory: String
+
+    /// Uses `directory`, creating it and its parents if needed.
+    public init(directory: String) throws(StorageError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .failed("cannot create storage directory \(directory): \((error as NSError).localizedDescription)")
+        }
+        guard access(directory, W_OK | X_OK) == 0 else {
+            throw .failed("storage directory \(directory) is not writable: \(String(cString: strerror(errno)))")
+        }
+        self.directory = directory
+    }
+
+    /// Starts a new upload as a `.partial-*` file.
+    public func createTemporaryFile() throws(StorageError) -> TemporaryFile {
+        try TemporaryFile(path: "\(directory)/.partial-\(Self.randomName())")
+    }
+
+    /// Moves a complete upload to its final, unguessable name `<random>.<ext>` and returns that name.
+    public func commit(_ file: TemporaryFile, as fileExtension: String) throws(StorageError) -> String {
+        file.closeDescriptor()
+        let name = "\(Self.randomName()).\(fileExtension)"
+        guard rename(file.path, "\(directory)/\(name)") == 0 else {
+            throw StorageError(errno: errno, doing: "rename")
+        }
+        file.isCommitted = true
+        return name
+    }
+
+    /// Opens a stored upload for reading: its descriptor (the caller closes it) and size; nil for any
+    /// name that is not a stored upload's (paths, temporary files, anything odd).
+    public func openStored(name: String) -> (fd: Int32, size: Int)? {
+        guard Self.isStoredName(name) else { return nil }
+        let fd = open("\(directory)/\(name)", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            return nil
+        }
+        return (fd, Int(info.st_size))
+    }
+
+    /// `<letters and digits>.<1-16 letters and digits>`: the shape of every name ``commit(_:as:)`` gives.
+    static func isStoredName(_ name: String) -> Bool {
+        let parts = name.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[0].count <= 64 && (1...16).contains(parts[1].count)
+            && parts.allSatisfy { $0.allSatisfy(isAlphanumeric) }
+    }
+
+    static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+
+    /// 32 lowercase hex digits from the system's cryptographic random source.
+    static func randomName() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        return hex(high) + hex(low)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

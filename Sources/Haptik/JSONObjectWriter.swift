@@ -1,0 +1,64 @@
+/// Writes one flat JSON object straight into bytes, in key order, without Foundation: the answers
+/// on the request path are built with this, never with `JSONEncoder`.
+public struct JSONObjectWriter {
+    public private(set) var bytes: [UInt8]
+    private var isEmpty = true
+
+    public init(reservingCapacity capacity: Int = 256) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    public mutating func add(_ key: String, _ value: String?) {
+        appendKey(key)
+        if let value { Self.appendString(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+    }
+
+    public mutating func add(_ key: String, _ value: Int?) {
+        appendKey(key)
+        if let value { bytes.append(contentsOf: String(value).utf8) } else { bytes.append(contentsOf: "null".utf8) }
+    }
+
+    /// Closes the object and returns its bytes.
+    public consuming func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+
+    /// `{"error_message": "<message>"}`, the vendor's shape for every error answer.
+    public static func errorBody(_ message: String) -> [UInt8] {
+        var writer = JSONObjectWriter(reservingCapacity: message.utf8.count + 24)
+        writer.add("error_message", message)
+        return writer.finish()
+    }
+
+    private mutating func appendKey(_ key: String) {
+        if !isEmpty { bytes.append(contentsOf: ", ".utf8) }
+        isEmpty = false
+        Self.appendString(key, to: &bytes)
+        bytes.append(contentsOf: ": ".utf8)
+    }
+
+    /// Appends `value` as a JSON string (RFC 8259 §7): quote, backslash and control characters escaped.
+    public static func appendString(_ value: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: "\\\\".utf8)
+            case 0x0A: bytes.append(contentsOf: "\\n".utf8)
+            case 0x0D: bytes.append(contentsOf: "\\r".utf8)
+            case 0x09: bytes.append(contentsOf: "\\t".utf8)
+            case 0x00..<0x20, 0x7F:
+                bytes.append(contentsOf: "\\u00".utf8)
+                bytes.append(hexDigits[Int(byte >> 4)])
+                bytes.append(hexDigits[Int(byte & 0x0F)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+}

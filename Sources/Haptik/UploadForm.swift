@@ -1,0 +1,118 @@
+/// The fields of one upload, collected part by part as the body streams in, in any order (the
+/// file may come first). The file goes to a ``TemporaryFile`` as it arrives; text fields are
+/// kept, each up to ``textFieldLimit`` bytes.
+public struct UploadForm {
+    /// The largest text field accepted (64 KiB).
+    public static let textFieldLimit = 65_536
+
+    /// A form that passed every check, ready to be stored.
+    public struct Accepted {
+        public let authID: String
+        public let businessID: Int
+        public let messageType: MessageType
+        public let messageBody: String
+        public let file: TemporaryFile
+        public let filename: String?
+
+        /// The stored file's extension: the file name's, else the message type's default.
+        public var fileExtension: String {
+            ContentTypes.extensionOf(filename: filename) ?? messageType.defaultExtension
+        }
+    }
+
+    private enum Field: String {
+        case authID = "auth_id", businessID = "business_id", messageType = "message_type"
+        case messageBody = "message_body", file
+    }
+
+    private let caller: Authenticator.Caller
+    private let store: FileStore
+    private let maxFileSize: Int
+    private var texts: [Field: [UInt8]] = [:]
+    private var current: Field?
+    public private(set) var file: TemporaryFile?
+    /// The file part's name and declared type, as sent.
+    public private(set) var filename: String?
+    public private(set) var fileContentType: String?
+
+    public init(caller: Authenticator.Caller, store: FileStore, maxFileSize: Int) {
+        self.caller = caller
+        self.store = store
+        self.maxFileSize = maxFileSize
+    }
+
+    /// A part named `name` begins. Unknown names are ignored, as the real API does.
+    public mutating func beginPart(name: String, filename: String?, contentType: String?) throws {
+        current = Field(rawValue: name)
+        switch current {
+        case .file:
+            guard file == nil else { throw UploadRejection.duplicateField(name) }
+            file = try store.createTemporaryFile()
+            self.filename = filename
+            fileContentType = contentType
+        case .some(let field):
+            guard texts[field] == nil else { throw UploadRejection.duplicateField(name) }
+            texts[field] = []
+        case nil:
+            break
+        }
+    }
+
+    /// More bytes of the current part, borrowed for the call.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) throws {
+        switch current {
+        case .file:
+            guard let file else { return }
+            guard file.size + bytes.count <= maxFileSize else { throw UploadRejection.fileTooLarge(limit: maxFileSize) }
+            try file.write(bytes)
+        case .some(let field):
+            let count = texts[field]?.count ?? 0
+            guard count + bytes.count <= Self.textFieldLimit else {
+                throw UploadRejection.fieldTooLong(name: field.rawValue, limit: Self.textFieldLimit)
+            }
+            texts[field, default: []].append(contentsOf: bytes)
+        case nil:
+            break
+        }
+    }
+
+    public mutating func endPart() {
+        current = nil
+    }
+
+    /// The text of a field as sent (invalid UTF-8 repaired to U+FFFD), or nil if it was not sent.
+    public func text(_ name: String) -> String? {
+        Field(rawValue: name).flatMap { texts[$0] }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Checks every field against the vendor's rules and the caller's fixture.
+    public func accept() throws(UploadRejection) -> Accepted {
+        guard let authID = text(Field.authID.rawValue) else { throw .missingField("auth_id") }
+        guard !authID.isEmpty, authID.utf8.allSatisfy(Self.isAuthIDByte) else {
+            throw .invalidField(name: "auth_id", reason: "must be letters, digits, '_' or '-'")
+        }
+        guard caller.isRegistered(authID: authID) else { throw .userNotRegistered }
+        guard let businessText = text(Field.businessID.rawValue) else { throw .missingField("business_id") }
+        guard let businessID = Self.decimal(businessText) else {
+            throw .invalidField(name: "business_id", reason: "must be a number")
+        }
+        guard caller.allows(businessID: businessID) else { throw .businessIDNotAllowed }
+        guard let typeText = text(Field.messageType.rawValue) else { throw .missingField("message_type") }
+        guard let messageType = Self.decimal(typeText).flatMap(MessageType.init(rawValue:)) else {
+            throw .invalidField(name: "message_type", reason: "must be 1 (image) or 52 (document)")
+        }
+        guard let file else { throw .missingField("file") }
+        return Accepted(authID: authID, businessID: businessID, messageType: messageType,
+                        messageBody: text(Field.messageBody.rawValue) ?? "", file: file, filename: filename)
+    }
+
+    private static func isAuthIDByte(_ byte: UInt8) -> Bool {
+        FileStore.isAlphanumeric(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
+
+    /// Digits only, at most 18 of them.
+    static func decimal(_ text: String) -> Int? {
+        guard (1...18).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(text)
+    }
+}

@@ -1,0 +1,36 @@
+public import Haptik
+
+/// Everything a running server needs, resolved and validated by the command line layer.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 lets the OS choose.
+    public var port: Int
+    public var workers: Int
+    public var fixtures: Fixtures
+    public var storageDirectory: String
+    /// The base of `file_url`s; nil uses `http://` + the request's Host.
+    public var publicURL: String?
+    /// The largest file accepted, in bytes; one of exactly this size passes.
+    public var maxFileSize: Int
+    /// Seconds without a byte while a head or body is awaited (idle keep-alive too) before closing.
+    public var idleTimeout: Double
+    /// Seconds that requests in flight get to finish after shutdown begins.
+    public var shutdownGrace: Double
+    /// Open client connections across all workers; more are closed at once.
+    public var maxConnections: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, workers: Int = 1, fixtures: Fixtures,
+                storageDirectory: String, publicURL: String? = nil, maxFileSize: Int = 10_485_760,
+                idleTimeout: Double = 30, shutdownGrace: Double = 5, maxConnections: Int = 4096) {
+        self.host = host
+        self.port = port
+        self.workers = workers
+        self.fixtures = fixtures
+        self.storageDirectory = storageDirectory
+        self.publicURL = publicURL
+        self.maxFileSize = maxFileSize
+        self.idleTimeout = idleTimeout
+        self.shutdownGrace = shutdownGrace
+        self.maxConnections = maxConnections
+    }
+}

@@ -1,0 +1,154 @@
+import EventLoop
+import Haptik
+import HTTP1
+import Logging
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One thread's share of the server: its own loop, listener and connections. Every method runs on
+/// that thread; other threads reach it only through its ``ShutdownSwitch``.
+final class Worker {
+    /// How long an early-answered connection keeps reading and dropping the client's bytes.
+    static let lingerSeconds = 2.0
+    /// Up to this many bytes per socket read, as the C baseline does (libevent's default is 16 KiB).
+    static let maxSingleRead = 262_144
+
+    let base: EventBase
+    let uploads: UploadEndpoint
+    let content: ContentEndpoint
+    let httpLimits = HTTPLimits.default
+    let logger: Logger
+    private let configuration: ServerConfiguration
+    private let limiter: ConnectionLimiter
+    private var listener: Listener?
+    private var connections: [Int: Connection] = [:]
+    private var nextConnectionID = 0
+    private var shutdownWakeup: Wakeup?
+    private var graceTimer: Timer?
+    private(set) var isDraining = false
+    private var responseBuffer: [UInt8] = []
+    private var cachedDate: (second: Int, bytes: [UInt8]) = (-1, [])
+
+    /// Binds its listener on `address`; the loop does not run until ``run()``.
+    init(index: Int, address: SocketAddress, configuration: ServerConfiguration, shared: SharedState,
+         logger: Logger) throws {
+        base = try EventBase()
+        uploads = shared.uploads
+        content = ContentEndpoint(store: shared.uploads.store)
+        limiter = shared.limiter
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(index)"
+        self.logger = logger
+        responseBuffer.reserveCapacity(1024)
+        listener = try Listener(base: base, address: address) { [unowned self] fd in accept(fd) }
+        shutdownWakeup = try Wakeup(base: base) { [unowned self] in beginShutdown() }
+    }
+
+    /// The address the listener bound, with the real port.
+    var boundAddress: SocketAddress? { listener?.address }
+
+    /// A thread-safe trigger of ``beginShutdown()``.
+    func makeShutdownSwitch() -> ShutdownSwitch { ShutdownSwitch(shutdownWakeup) }
+
+    /// Runs the loop until shutdown completes.
+    func run() {
+        base.run()
+    }
+
+    // MARK: - Connections
+
+    private func accept(_ fd: Int32) {
+        guard !isDraining, limiter.tryAcquire() else {
+            Glibc.close(fd)
+            return
+        }
+        do {
+            let socket = try BufferedSocket(base: base, fd: fd)
+            nextConnectionID += 1
+            let connection = Connection(id: nextConnectionID, socket: socket, worker: self)
+            connections[connection.id] = connection
+            socket.start(delegate: connection, maxSingleRead: Self.maxSingleRead,
+                         idleTimeout: configuration.idleTimeout)
+        } catch {
+            limiter.release()
+            logger.error("cannot accept connection", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func connectionDidClose(_ connection: Connection) {
+        guard connections.removeValue(forKey: connection.id) != nil else { return }
+        limiter.release()
+        if isDraining, connections.isEmpty { finishShutdown() }
+    }
+
+    // MARK: - Shutdown
+
+    /// Stops accepting, closes idle connections, and gives the others the grace period.
+    private func beginShutdown() {
+        guard !isDraining else { return }
+        isDraining = true
+        listener?.close()
+        for connection in connections.values where connection.isIdle { connection.close() }
+        guard !connections.isEmpty else { return finishShutdown() }
+        do {
+            let timer = try Timer(base: base) { [unowned self] in
+                for connection in connections.values { connection.close() }
+                finishShutdown()
+            }
+            timer.schedule(after: configuration.shutdownGrace)
+            graceTimer = timer
+        } catch {
+            for connection in connections.values { connection.close() }
+        }
+    }
+
+    private func finishShutdown() {
+        graceTimer?.cancel()
+        base.handle.stop()
+    }
+
+    // MARK: - Shared per-thread resources
+
+    /// Lends the worker's answer buffer, emptied; answers are built in it and copied to a socket.
+    func withResponseBuffer(_ body: (inout [UInt8]) -> Void) {
+        responseBuffer.removeAll(keepingCapacity: true)
+        body(&responseBuffer)
+    }
+
+    /// The `Date` header value, formatted at most once a second.
+    var httpDate: [UInt8] {
+        let now = Timestamp.now()
+        let second = Int(now.millisecondsSinceEpoch / 1000)
+        if second != cachedDate.second { cachedDate = (second, now.httpDate) }
+        return cachedDate.bytes
+    }
+
+    func logRequest(_ request: RequestRecord, connectionID: Int) {
+        guard logger.logLevel <= .info else { return }
+        logger.info("request", metadata: [
+            "connection.id": "\(connectionID)",
+            "http.method": "\(request.method)",
+            "http.path": "\(request.path)",
+            "http.status": "\(request.status)",
+            "http.bytes": "\(request.bodyBytes)",
+            "duration_ms": "\(Double(Int(request.elapsedMilliseconds * 1000)) / 1000)",
+        ])
+    }
+}
+
+/// Tells a worker, from any thread, to begin its shutdown. `@unchecked Sendable`: the wakeup is
+/// only triggered, which libevent makes thread-safe, and the worker clears it under the lock before
+/// its loop's base goes away.
+final class ShutdownSwitch: @unchecked Sendable {
+    private let wakeup: Mutex<Wakeup?>
+
+    init(_ wakeup: Wakeup?) { self.wakeup = Mutex(wakeup) }
+
+    func trigger() { wakeup.withLock { $0?.trigger() } }
+
+    /// Called by the worker's thread once its loop has ended.
+    func disconnect() { wakeup.withLock { $0 = nil } }
+}

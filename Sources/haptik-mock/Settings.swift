@@ -1,0 +1,132 @@
+import Foundation
+import Haptik
+import HaptikServer
+import Logging
+
+/// The command line's values before defaults: every field nil unless its flag was given.
+struct Flags: Equatable, Sendable {
+    var host: String?
+    var port: String?
+    var fixtures: String?
+    var storageDir: String?
+    var publicURL: String?
+    var maxFileSize: String?
+    var workers: String?
+    var logLevel: String?
+    var idleTimeout: String?
+    var shutdownGrace: String?
+    var maxConnections: String?
+}
+
+/// The resolved settings: for each one the flag, else `HAPTIK_MOCK_<NAME>`, else the default,
+/// validated once (CONTRACT §1).
+struct Settings: Equatable, Sendable {
+    var host: String
+    var port: Int
+    var fixturesPath: String
+    /// nil: a new directory under the system temp dir, made at start.
+    var storageDirectory: String?
+    var publicURL: String?
+    var maxFileSize: Int
+    var workers: Int
+    var logLevel: Logger.Level
+    var idleTimeout: Double
+    var shutdownGrace: Double
+    var maxConnections: Int
+
+    init(flags: Flags, environment: [String: String]) throws(SettingsError) {
+        let values = Lookup(flags: flags, environment: environment)
+        host = try values.text("host", flags.host) ?? "127.0.0.1"
+        port = try values.integer("port", flags.port, in: 0...65_535) ?? 8080
+        fixturesPath = try values.text("fixtures", flags.fixtures) ?? "Fixtures/fixtures.json"
+        storageDirectory = try values.text("storage-dir", flags.storageDir)
+        publicURL = try values.text("public-url", flags.publicURL)
+        maxFileSize = try values.integer("max-file-size", flags.maxFileSize, in: 0...(1 << 40)) ?? 10_485_760
+        workers = try values.integer("workers", flags.workers, in: 1...256)
+            ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        idleTimeout = try values.seconds("idle-timeout", flags.idleTimeout) ?? 30
+        shutdownGrace = try values.seconds("shutdown-grace", flags.shutdownGrace) ?? 5
+        maxConnections = try values.integer("max-connections", flags.maxConnections, in: 1...1_000_000) ?? 4096
+        let level = try values.text("log-level", flags.logLevel) ?? "info"
+        guard let parsedLevel = Self.logLevels[level.lowercased()] else {
+            throw SettingsError("--log-level must be one of debug, info, warning, error; got \(level)")
+        }
+        logLevel = parsedLevel
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
+            throw SettingsError("--public-url must start with http:// or https://; got \(publicURL)")
+        }
+    }
+
+    private static let logLevels: [String: Logger.Level] = [
+        "debug": .debug, "info": .info, "warning": .warning, "error": .error,
+    ]
+}
+
+/// A setting that cannot be used, with a message naming the flag or variable and the value.
+struct SettingsError: Error, Equatable, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Reads one setting from its flag or environment variable and names the source in errors.
+private struct Lookup {
+    let flags: Flags
+    let environment: [String: String]
+
+    static func variable(_ name: String) -> String {
+        "HAPTIK_MOCK_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// The raw value and where it came from (`--port` or `HAPTIK_MOCK_PORT`).
+    func raw(_ name: String, _ flag: String?) -> (value: String, source: String)? {
+        if let flag { return (flag, "--\(name)") }
+        let variable = Self.variable(name)
+        if let value = environment[variable] { return (value, variable) }
+        return nil
+    }
+
+    func text(_ name: String, _ flag: String?) throws(SettingsError) -> String? {
+        guard let (value, source) = raw(name, flag) else { return nil }
+        guard !value.isEmpty else { throw SettingsError("\(source) must not be empty") }
+        return value
+    }
+
+    func integer(_ name: String, _ flag: String?, in range: ClosedRange<Int>) throws(SettingsError) -> Int? {
+        guard let (value, source) = raw(name, flag) else { return nil }
+        guard let number = Int(value), range.contains(number) else {
+            throw SettingsError("\(source) must be an integer in \(range.lowerBound)...\(range.upperBound); got '\(value)'")
+        }
+        return number
+    }
+
+    func seconds(_ name: String, _ flag: String?) throws(SettingsError) -> Double? {
+        guard let (value, source) = raw(name, flag) else { return nil }
+        guard let number = Double(value), number.isFinite, number > 0, number <= 86_400 else {
+            throw SettingsError("\(source) must be a number of seconds in (0, 86400]; got '\(value)'")
+        }
+        return number
+    }
+}
+
+extension Settings {
+    /// Loads the fixture file and picks the storage directory: what the server needs to start.
+    /// - Throws: ``FixtureError`` or ``SettingsError`` naming the file or directory.
+    func serverConfiguration() throws -> ServerConfiguration {
+        let fixtures = try Fixtures.load(path: fixturesPath)
+        return ServerConfiguration(
+            host: host, port: port, workers: workers, fixtures: fixtures,
+            storageDirectory: try storageDirectory ?? Self.makeTemporaryStorage(), publicURL: publicURL,
+            maxFileSize: maxFileSize, idleTimeout: idleTimeout, shutdownGrace: shutdownGrace,
+            maxConnections: maxConnections)
+    }
+
+    /// A new, empty directory under the system temp dir.
+    static func makeTemporaryStorage() throws(SettingsError) -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/haptik-mock-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw SettingsError("cannot create a storage directory under \(base): \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
+}
