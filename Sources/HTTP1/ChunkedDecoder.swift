@@ -3,13 +3,19 @@
 public struct ChunkedDecoder: Sendable {
     enum Phase: Equatable, Sendable {
         case size(value: Int, digits: Int)
-        case sizeExtension
+        /// Whitespace after the size, which may only precede `;` (RFC 9112 §7.1.1: BWS).
+        case sizeWhitespace
+        /// Inside `;name[=value]...`; `hasName` once the current extension has a name byte.
+        case sizeExtension(hasName: Bool)
+        /// Inside an extension's quoted-string value; `escaped` right after a backslash.
+        case sizeExtensionQuoted(escaped: Bool)
         case sizeLineFeed(lastChunk: Bool)
         case data(remaining: Int)
         case dataCarriageReturn
         case dataLineFeed
         case trailerLineStart
-        case trailerLine
+        case trailerName
+        case trailerValue
         case trailerLineFeed(emptyLine: Bool)
         case done
     }
@@ -57,18 +63,49 @@ public struct ChunkedDecoder: Sendable {
             } else if digits > 0, byte == ASCII.cr {
                 phase = .sizeLineFeed(lastChunk: value == 0)
                 pendingSize = value
-            } else if digits > 0, byte == UInt8(ascii: ";") || ASCII.isOptionalWhitespace(byte) {
-                phase = .sizeExtension
+            } else if digits > 0, byte == UInt8(ascii: ";") {
+                phase = .sizeExtension(hasName: false)
+                pendingSize = value
+            } else if digits > 0, ASCII.isOptionalWhitespace(byte) {
+                phase = .sizeWhitespace
                 pendingSize = value
             } else {
                 throw .invalidChunkSize
             }
-        case .sizeExtension:
+        case .sizeWhitespace:
             try countLineByte()
-            if byte == ASCII.cr {
-                phase = .sizeLineFeed(lastChunk: pendingSize == 0)
-            } else if !ASCII.isFieldValueByte[Int(byte)] {
+            if byte == UInt8(ascii: ";") {
+                phase = .sizeExtension(hasName: false)
+            } else if !ASCII.isOptionalWhitespace(byte) {
                 throw .invalidChunkSize
+            }
+        case .sizeExtension(let hasName):
+            try countLineByte()
+            switch byte {
+            case ASCII.cr where hasName:
+                phase = .sizeLineFeed(lastChunk: pendingSize == 0)
+            case UInt8(ascii: ";") where hasName:
+                phase = .sizeExtension(hasName: false)
+            case UInt8(ascii: "\"") where hasName:
+                phase = .sizeExtensionQuoted(escaped: false)
+            case _ where !hasName && ASCII.isOptionalWhitespace(byte):
+                break
+            case _ where !hasName && ASCII.isTokenByte[Int(byte)]:
+                phase = .sizeExtension(hasName: true)
+            case _ where hasName && ASCII.isFieldValueByte[Int(byte)]:
+                break
+            default:
+                throw .invalidChunkSize
+            }
+        case .sizeExtensionQuoted(let escaped):
+            try countLineByte()
+            guard ASCII.isFieldValueByte[Int(byte)] else { throw .invalidChunkSize }
+            if escaped {
+                phase = .sizeExtensionQuoted(escaped: false)
+            } else if byte == UInt8(ascii: "\\") {
+                phase = .sizeExtensionQuoted(escaped: true)
+            } else if byte == UInt8(ascii: "\"") {
+                phase = .sizeExtension(hasName: true)
             }
         case .sizeLineFeed(let lastChunk):
             guard byte == ASCII.lf else { throw .invalidChunkSize }
@@ -82,15 +119,28 @@ public struct ChunkedDecoder: Sendable {
         case .dataLineFeed:
             guard byte == ASCII.lf else { throw .invalidChunkFraming }
             phase = .size(value: 0, digits: 0)
-        case .trailerLineStart, .trailerLine:
+        case .trailerLineStart:
+            // A trailer field is `name: value` (RFC 9112 §7.1.2); a leading space would be obs-fold.
             try countTrailerByte()
             if byte == ASCII.cr {
-                phase = .trailerLineFeed(emptyLine: phase == .trailerLineStart)
-            } else if phase == .trailerLineStart, ASCII.isOptionalWhitespace(byte) {
-                throw .invalidChunkFraming   // obs-fold in a trailer
-            } else if ASCII.isFieldValueByte[Int(byte)] {
-                phase = .trailerLine
+                phase = .trailerLineFeed(emptyLine: true)
+            } else if ASCII.isTokenByte[Int(byte)] {
+                phase = .trailerName
             } else {
+                throw .invalidChunkFraming
+            }
+        case .trailerName:
+            try countTrailerByte()
+            if byte == ASCII.colon {
+                phase = .trailerValue
+            } else if !ASCII.isTokenByte[Int(byte)] {
+                throw .invalidChunkFraming
+            }
+        case .trailerValue:
+            try countTrailerByte()
+            if byte == ASCII.cr {
+                phase = .trailerLineFeed(emptyLine: false)
+            } else if !ASCII.isFieldValueByte[Int(byte)] {
                 throw .invalidChunkFraming
             }
         case .trailerLineFeed(let emptyLine):

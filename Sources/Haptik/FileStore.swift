@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +13,7 @@ public struct FileStore: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .failed("cannot create storage directory \(directory): \((error as NSError).localizedDescription)")
+            throw .failed("cannot create storage directory \(directory): \(error)")
         }
         guard access(directory, W_OK | X_OK) == 0 else {
             throw .failed("storage directory \(directory) is not writable: \(String(cString: strerror(errno)))")

@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// The clients the mock knows: their tokens, registered users and business ids (CONTRACT §2).
 public struct Fixtures: Codable, Equatable, Sendable {
@@ -23,6 +23,22 @@ public struct Fixtures: Codable, Equatable, Sendable {
             case tokens
             case authIDs = "auth_ids"
             case businessIDs = "business_ids"
+        }
+
+        /// Decodes `business_ids` as numbers first, so that `1.5` is reported at its path as a
+        /// non-integer instead of as a document that is not JSON.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            clientID = try container.decode(String.self, forKey: .clientID)
+            tokens = try container.decode([String].self, forKey: .tokens)
+            authIDs = try container.decodeIfPresent([String].self, forKey: .authIDs)
+            businessIDs = try container.decodeIfPresent([Double].self, forKey: .businessIDs)?.map { number in
+                guard number == number.rounded(), abs(number) < 9_007_199_254_740_992 else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .businessIDs, in: container, debugDescription: "must be integers, found \(number)")
+                }
+                return Int(number)
+            }
         }
     }
 
@@ -51,13 +67,19 @@ public struct Fixtures: Codable, Equatable, Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+            throw .unreadable(path: path, reason: Self.describe(fileError: error))
         }
         do {
             return try Fixtures(json: data)
         } catch {
             throw .invalidFile(path: path, reason: error.reason)
         }
+    }
+
+    private static func describe(fileError error: any Error) -> String {
+        if let error = error as? CocoaError, error.code == .fileReadNoSuchFile { return "no such file" }
+        if let error = error as? CocoaError, error.code == .fileReadNoPermission { return "permission denied" }
+        return "\(error)"
     }
 
     private static func describe(_ error: DecodingError) -> String {

@@ -3,6 +3,15 @@ public enum MessageType: Int, Sendable {
     case image = 1
     case document = 52
 
+    /// Parses the field exactly as the vendor documents it: `1` or `52`, nothing else.
+    public init?(text: String) {
+        switch text {
+        case "1": self = .image
+        case "52": self = .document
+        default: return nil
+        }
+    }
+
     /// The stored file's extension when the file name gives none.
     public var defaultExtension: String {
         switch self {

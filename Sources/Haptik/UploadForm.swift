@@ -98,7 +98,7 @@ public struct UploadForm {
         }
         guard caller.allows(businessID: businessID) else { throw .businessIDNotAllowed }
         guard let typeText = text(Field.messageType.rawValue) else { throw .missingField("message_type") }
-        guard let messageType = Self.decimal(typeText).flatMap(MessageType.init(rawValue:)) else {
+        guard let messageType = MessageType(text: typeText) else {
             throw .invalidField(name: "message_type", reason: "must be 1 (image) or 52 (document)")
         }
         guard let file else { throw .missingField("file") }

@@ -3,7 +3,6 @@ import EventLoop
 import Haptik
 public import Logging
 import Synchronization
-import Foundation
 
 /// The running mock: `workers` threads, each with its own loop and listener on one shared port.
 ///
@@ -102,7 +101,7 @@ private struct WorkerLaunch: Sendable {
         let outcome = Mutex<Result<(SocketAddress, ShutdownSwitch), StartupError>?>(nil)
         let ready = DispatchSemaphore(value: 0)
         group.enter()
-        let thread = Thread { [self] in
+        let body: @Sendable () -> Void = { [self] in
             defer { group.leave() }
             let worker: Worker
             do {
@@ -123,8 +122,12 @@ private struct WorkerLaunch: Sendable {
             worker.run()
             shutdownSwitch.disconnect()
         }
-        thread.name = "haptik-worker-\(index)"
-        thread.start()
+        do {
+            try LoopThread.start(name: "haptik-worker-\(index)", body)
+        } catch {
+            group.leave()
+            return .failure(StartupError(error.description))
+        }
         ready.wait()
         return outcome.withLock { $0 } ?? .failure(StartupError("worker \(index) did not start"))
     }

@@ -166,7 +166,8 @@ public struct MultipartParser {
         _ input: UnsafeRawBufferPointer, from start: Int, handler: inout some MultipartHandler
     ) throws -> Int {
         let previousCount = headerBytes.count
-        let room = limits.maxPartHeaderBytes + 4 - previousCount
+        // `headerBytes` is the delimiter line's CRLF plus the section: at most 2 + the limit.
+        let room = limits.maxPartHeaderBytes + 2 - previousCount
         let take = min(input.count - start, room)
         headerBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[start..<(start + take)]))
         let searchFrom = max(0, previousCount - 3)
@@ -176,7 +177,7 @@ public struct MultipartParser {
             }
         }.map { $0 + searchFrom }
         guard let end else {
-            if headerBytes.count > limits.maxPartHeaderBytes + 2 { throw MultipartError.partHeadersTooLarge }
+            if headerBytes.count >= limits.maxPartHeaderBytes + 2 { throw MultipartError.partHeadersTooLarge }
             return start + take
         }
         // The section is every line after the delimiter line's CRLF, each with its own CRLF.

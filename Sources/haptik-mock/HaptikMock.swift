@@ -1,5 +1,8 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import Haptik
 import HaptikServer
 import Logging
@@ -75,18 +78,23 @@ struct HaptikMock: ParsableCommand {
         do {
             server = try HaptikServer.start(configuration, logger: logger)
         } catch {
-            FileHandle.standardError.write(Data("haptik-mock: error: \(error)\n".utf8))
+            Self.write("haptik-mock: error: \(error)\n", to: STDERR_FILENO)
             throw ExitCode.failure
         }
         logger.info("ready", metadata: [
             "url": "\(server.url)", "storage": "\(configuration.storageDirectory)",
             "fixtures": "\(settings.fixturesPath)", "workers": "\(configuration.workers)",
         ])
-        FileHandle.standardOutput.write(Data("Listening on \(server.url)\n".utf8))   // unbuffered: flushed now
+        Self.write("Listening on \(server.url)\n", to: STDOUT_FILENO)   // unbuffered: flushed now
         try SignalLoop.waitForTermination {
             logger.info("shutting down", metadata: ["grace_s": "\(configuration.shutdownGrace)"])
             server.shutdown()
         }
         server.waitUntilStopped()
+    }
+
+    private static func write(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { _ = Glibc.write(fd, $0.baseAddress, $0.count) }
     }
 }

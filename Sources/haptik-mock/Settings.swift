@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import Haptik
 import HaptikServer
 import Logging
@@ -40,21 +43,16 @@ struct Settings: Equatable, Sendable {
         port = try values.integer("port", flags.port, in: 0...65_535) ?? 8080
         fixturesPath = try values.text("fixtures", flags.fixtures) ?? "Fixtures/fixtures.json"
         storageDirectory = try values.text("storage-dir", flags.storageDir)
-        publicURL = try values.text("public-url", flags.publicURL)
         maxFileSize = try values.integer("max-file-size", flags.maxFileSize, in: 0...(1 << 40)) ?? 10_485_760
         workers = try values.integer("workers", flags.workers, in: 1...256)
             ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
         idleTimeout = try values.seconds("idle-timeout", flags.idleTimeout) ?? 30
         shutdownGrace = try values.seconds("shutdown-grace", flags.shutdownGrace) ?? 5
         maxConnections = try values.integer("max-connections", flags.maxConnections, in: 1...1_000_000) ?? 4096
-        let level = try values.text("log-level", flags.logLevel) ?? "info"
-        guard let parsedLevel = Self.logLevels[level.lowercased()] else {
-            throw SettingsError("--log-level must be one of debug, info, warning, error; got \(level)")
-        }
-        logLevel = parsedLevel
-        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
-            throw SettingsError("--public-url must start with http:// or https://; got \(publicURL)")
-        }
+        logLevel = try values.choice("log-level", flags.logLevel, from: Self.logLevels) ?? .info
+        publicURL = try values.text("public-url", flags.publicURL, where: {
+            $0.hasPrefix("http://") || $0.hasPrefix("https://")
+        }, expected: "start with http:// or https://")
     }
 
     private static let logLevels: [String: Logger.Level] = [
@@ -74,7 +72,7 @@ private struct Lookup {
     let environment: [String: String]
 
     static func variable(_ name: String) -> String {
-        "HAPTIK_MOCK_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
+        "HAPTIK_MOCK_" + String(name.uppercased().map { $0 == "-" ? "_" : $0 })
     }
 
     /// The raw value and where it came from (`--port` or `HAPTIK_MOCK_PORT`).
@@ -89,6 +87,23 @@ private struct Lookup {
         guard let (value, source) = raw(name, flag) else { return nil }
         guard !value.isEmpty else { throw SettingsError("\(source) must not be empty") }
         return value
+    }
+
+    /// A text value that must pass `isValid`; `expected` completes "must ..." in the error.
+    func text(_ name: String, _ flag: String?, where isValid: (String) -> Bool,
+              expected: String) throws(SettingsError) -> String? {
+        guard let (value, source) = raw(name, flag) else { return nil }
+        guard !value.isEmpty, isValid(value) else { throw SettingsError("\(source) must \(expected); got '\(value)'") }
+        return value
+    }
+
+    /// One of `choices`' keys, in any case.
+    func choice<Value>(_ name: String, _ flag: String?, from choices: [String: Value]) throws(SettingsError) -> Value? {
+        guard let (value, source) = raw(name, flag) else { return nil }
+        guard let chosen = choices[value.lowercased()] else {
+            throw SettingsError("\(source) must be one of \(choices.keys.sorted().joined(separator: ", ")); got '\(value)'")
+        }
+        return chosen
     }
 
     func integer(_ name: String, _ flag: String?, in range: ClosedRange<Int>) throws(SettingsError) -> Int? {

@@ -228,6 +228,7 @@ private func parseRaw(_ text: String) throws(HTTPParseError) -> RequestHead {
         "GET /a\u{7F} HTTP/1.1",    // DEL in target
         "GET /\u{E9} HTTP/1.1",     // non-ASCII in target
         "GET /a\tb HTTP/1.1",       // HTAB in target
+        "GET\t/\tHTTP/1.1",          // HTAB instead of SP
     ])
     func rejectsMalformedRequestLine(requestLine: String) {
         #expect(throws: HTTPParseError.invalidRequestLine) { try parseRaw(requestLine + "\r\nHost: a\r\n\r\n") }

@@ -1,3 +1,4 @@
+import HaptikTestSupport
 import Multipart
 import Testing
 
@@ -55,6 +56,16 @@ import Testing
     ])
     func refusesContentTypeWithoutUsableBoundary(contentType: String) {
         #expect(MultipartBoundary.from(contentType: contentType) == nil)
+    }
+
+    @Test(arguments: [
+        "multipart/form-data; boundary=\"a b:c\"", "multipart/form-data; boundary=a'b(c)", "MULTIPART/FORM-DATA; BOUNDARY=\"a b:c\"",
+    ])
+    func givesTheBoundaryTheBodyIsDelimitedWith(contentType: String) throws {
+        let boundary = try #require(MultipartBoundary.from(contentType: contentType))
+        let body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--\(boundary)--\r\n".utf8)
+        #expect(expectSameEventsAtEverySplit(body, boundary: boundary)
+            == .success([.started(PartHeaders(name: "a")), .bytes(Array("x".utf8)), .ended]))
     }
 
     @Test(arguments: ["a", "----WebKitFormBoundaryjdSFhcARk8fyGNy6", "a b", "'()+_,-./:=?", String(repeating: "z", count: 70)])
