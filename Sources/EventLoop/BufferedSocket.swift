@@ -25,6 +25,7 @@ public enum SocketEnd: Equatable, Sendable {
 public final class BufferedSocket {
     private var bev: OpaquePointer?
     private var delegate: (any BufferedSocketDelegate)?
+    private var isReading = false
 
     /// Takes ownership of `fd`; it is closed by ``close()``, or at once if wrapping fails.
     public init(base: EventBase, fd: Int32) throws(EventLoopError) {
@@ -53,6 +54,7 @@ public final class BufferedSocket {
         var timeout = timeval(seconds: idleTimeout)
         bufferevent_set_timeouts(bev, &timeout, &timeout)
         bufferevent_enable(bev, Int16(EV_READ | EV_WRITE))
+        isReading = true
     }
 
     /// Whether ``close()`` has run.
@@ -69,7 +71,8 @@ public final class BufferedSocket {
 
     /// Pauses or resumes reading (and its timeout). Bytes already buffered stay in ``input``.
     public func setReading(_ enabled: Bool) {
-        guard let bev else { return }
+        guard let bev, isReading != enabled else { return }
+        isReading = enabled
         if enabled {
             bufferevent_enable(bev, Int16(EV_READ))
         } else {
@@ -77,10 +80,19 @@ public final class BufferedSocket {
         }
     }
 
-    /// Queues bytes for sending (copied into the output buffer).
+    /// Sends bytes. When nothing is queued before them they go straight to the kernel with one
+    /// `send(2)`, sparing the write event's registration; whatever the kernel does not take at once
+    /// is queued (copied into the output buffer) and sent as the socket allows.
     public func write(_ bytes: [UInt8]) {
         guard let bev else { return }
-        bytes.withUnsafeBytes { _ = bufferevent_write(bev, $0.baseAddress, $0.count) }
+        bytes.withUnsafeBytes { bytes in
+            guard let start = bytes.baseAddress else { return }
+            var sent = 0
+            if evbuffer_get_length(bufferevent_get_output(bev)) == 0 {
+                sent = max(0, send(bufferevent_getfd(bev), start, bytes.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)))
+            }
+            if sent < bytes.count { _ = bufferevent_write(bev, start + sent, bytes.count - sent) }
+        }
     }
 
     /// Queues `length` bytes of the open file `fd` from `offset`, sent with `sendfile` where
@@ -120,6 +132,7 @@ public final class BufferedSocket {
 
     private func didEvent(_ events: Int16) {
         let events = Int32(events)
+        if events & BEV_EVENT_READING != 0 { isReading = false }   // libevent stops reading on EOF, error or timeout
         let reason: SocketEnd =
             events & BEV_EVENT_TIMEOUT != 0 ? .timeout : events & BEV_EVENT_EOF != 0 ? .endOfFile : .error
         delegate?.socket(self, didEndWith: reason)

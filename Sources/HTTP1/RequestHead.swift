@@ -31,6 +31,7 @@ public struct RequestHead: Sendable {
          expectsContinue: Bool, bytes: [UInt8], fields: [Field]) {
         self.method = method
         self.target = target
+        path = target[..<(target.utf8.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex)]
         self.minorVersion = minorVersion
         self.framing = framing
         self.keepAlive = keepAlive
@@ -40,13 +41,11 @@ public struct RequestHead: Sendable {
     }
 
     /// The path part of the target: everything before `?`.
-    public var path: Substring {
-        target[..<(target.firstIndex(of: "?") ?? target.endIndex)]
-    }
+    public let path: Substring
 
     /// The query part of the target, without `?`, or nil.
     public var query: Substring? {
-        target.firstIndex(of: "?").map { target[target.index(after: $0)...] }
+        path.endIndex < target.endIndex ? target[target.index(after: path.endIndex)...] : nil
     }
 
     /// The value of the first field named `name` (give it in lowercase), invalid UTF-8 repaired.

@@ -21,15 +21,16 @@ public struct FileStore: Sendable {
         self.directory = directory
     }
 
-    /// Starts a new upload as a `.partial-*` file.
+    /// Starts a new upload as `.partial-<name>`, `<name>` random and kept for the final name.
     public func createTemporaryFile() throws(StorageError) -> TemporaryFile {
-        try TemporaryFile(path: "\(directory)/.partial-\(Self.randomName())")
+        let name = Self.randomName()
+        return try TemporaryFile(path: "\(directory)/.partial-\(name)", name: name)
     }
 
     /// Moves a complete upload to its final, unguessable name `<random>.<ext>` and returns that name.
     public func commit(_ file: TemporaryFile, as fileExtension: String) throws(StorageError) -> String {
         file.closeDescriptor()
-        let name = "\(Self.randomName()).\(fileExtension)"
+        let name = "\(file.name).\(fileExtension)"
         guard rename(file.path, "\(directory)/\(name)") == 0 else {
             throw StorageError(errno: errno, doing: "rename")
         }
@@ -63,16 +64,23 @@ public struct FileStore: Sendable {
             || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
-    /// 32 lowercase hex digits from the system's cryptographic random source.
+    /// 32 lowercase hex digits: 128 bits from the kernel's cryptographic source in one
+    /// `getrandom(2)` (glibc's `arc4random_buf`).
     static func randomName() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return hex(high) + hex(low)
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        var random = (UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &random) { bytes in
+            guard let start = bytes.baseAddress else { return }
+            arc4random_buf(start, bytes.count)
+        }
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 32) { name in
+            withUnsafeBytes(of: random) { bytes in
+                for (index, byte) in bytes.enumerated() {
+                    name[2 * index] = digits[Int(byte >> 4)]
+                    name[2 * index + 1] = digits[Int(byte & 0x0F)]
+                }
+            }
+            return 32
+        }
     }
 }

@@ -8,16 +8,19 @@ import Glibc
 /// away, so no path that abandons an upload can leave a partial file behind.
 public final class TemporaryFile {
     let path: String
+    /// The random name shared by the temporary and the final file.
+    let name: String
     private var fd: Int32
     private var hasher = SHA256()
     /// Bytes written so far.
     public private(set) var size = 0
     var isCommitted = false
 
-    init(path: String) throws(StorageError) {
+    init(path: String, name: String) throws(StorageError) {
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError(errno: errno, doing: "create") }
         self.path = path
+        self.name = name
     }
 
     deinit {

@@ -233,11 +233,15 @@ final class Connection: BufferedSocketDelegate {
         (request?.keepAlive ?? false) && !closesConnection && !worker.isDraining
     }
 
+    /// Waits for the answer to reach the kernel, with reading paused; most answers already have.
     private func awaitDrain(status: Int, then: AfterResponse) {
         request?.status = status
         phase = .responding(then: then)
-        socket.setReading(false)
-        if socket.pendingOutputCount == 0 { socketDidDrainOutput(socket) }
+        if socket.pendingOutputCount == 0 {
+            socketDidDrainOutput(socket)
+        } else {
+            socket.setReading(false)
+        }
     }
 
     private func startLingering() {

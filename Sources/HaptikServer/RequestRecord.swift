@@ -19,8 +19,8 @@ struct RequestRecord {
         startNanoseconds = Self.monotonicNanoseconds()
     }
 
-    var elapsedMilliseconds: Double {
-        Double(Self.monotonicNanoseconds() - startNanoseconds) / 1_000_000
+    var elapsedMicroseconds: UInt64 {
+        (Self.monotonicNanoseconds() - startNanoseconds) / 1_000
     }
 
     static func monotonicNanoseconds() -> UInt64 {

@@ -134,7 +134,7 @@ final class Worker {
             "http.path": "\(request.path)",
             "http.status": "\(request.status)",
             "http.bytes": "\(request.bodyBytes)",
-            "duration_ms": "\(Double(Int(request.elapsedMilliseconds * 1000)) / 1000)",
+            "duration_us": "\(request.elapsedMicroseconds)",
         ])
     }
 }

@@ -3,7 +3,7 @@ public enum MultipartBoundary {
     /// The boundary if `contentType` is `multipart/form-data` (any case) with a valid boundary
     /// parameter, token or quoted; nil otherwise.
     public static func from(contentType: String) -> String? {
-        guard let parsed = ParameterizedValue(contentType.utf8), parsed.value == "multipart/form-data",
+        guard let parsed = ParameterizedValue(Array(contentType.utf8)[...]), parsed.hasValue("multipart/form-data"),
               let boundary = parsed.parameter("boundary"), isValid(boundary)
         else { return nil }
         return boundary

@@ -1,18 +1,19 @@
 /// A header value of the form `type *( OWS ";" OWS name "=" ( token / quoted-string ) )`, as
-/// Content-Type (RFC 9110 §5.6.6) and Content-Disposition (RFC 6266) use it.
+/// Content-Type (RFC 9110 §5.6.6) and Content-Disposition (RFC 6266) use it. Parsed in place:
+/// the value and parameters are slices of the header bytes, so parsing allocates one array.
 struct ParameterizedValue {
-    /// The leading value, lowercased (`multipart/form-data`, `form-data`).
-    let value: String
-    /// Parameters in order, names lowercased, values unquoted and decoded as UTF-8 (U+FFFD for bad bytes).
-    let parameters: [(name: String, value: String)]
+    /// The leading value, as sent (`multipart/form-data`, `form-data`).
+    let value: ArraySlice<UInt8>
+    /// Parameters in order; quoted values are unquoted.
+    let parameters: [(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>)]
 
     /// Parses `bytes`, or returns nil if they do not have that shape.
-    init?(_ bytes: some Collection<UInt8>) {
-        var scanner = Scanner(bytes: Array(bytes))
+    init?(_ bytes: ArraySlice<UInt8>) {
+        var scanner = Scanner(bytes: bytes)
         scanner.skipWhitespace()
         let value = scanner.token()
         guard !value.isEmpty else { return nil }
-        var parameters: [(name: String, value: String)] = []
+        var parameters: [(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>)] = []
         while true {
             scanner.skipWhitespace()
             guard !scanner.isAtEnd else { break }
@@ -24,69 +25,90 @@ struct ParameterizedValue {
             guard !name.isEmpty, scanner.take(UInt8(ascii: "=")) else { return nil }
             scanner.skipWhitespace()
             guard let parameterValue = scanner.quotedString() ?? scanner.nonEmptyToken() else { return nil }
-            parameters.append((Self.lowercased(name), String(decoding: parameterValue, as: UTF8.self)))
+            parameters.append((name, parameterValue))
         }
-        self.value = Self.lowercased(value)
+        self.value = value
         self.parameters = parameters
     }
 
-    /// The value of the first parameter named `name` (lowercase).
-    func parameter(_ name: String) -> String? {
-        parameters.first { $0.name == name }?.value
+    /// Whether the leading value is `lowercase`, ignoring ASCII case.
+    func hasValue(_ lowercase: String) -> Bool {
+        Self.equalsIgnoringCase(value, lowercase)
     }
 
-    private static func lowercased(_ bytes: [UInt8]) -> String {
-        String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    /// The first parameter named `lowercaseName` (ignoring case), as UTF-8 with U+FFFD for bad bytes.
+    func parameter(_ lowercaseName: String) -> String? {
+        parameters.first { Self.equalsIgnoringCase($0.name, lowercaseName) }
+            .map { String(decoding: $0.value, as: UTF8.self) }
+    }
+
+    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: String) -> Bool {
+        bytes.count == lowercase.utf8.count
+            && zip(bytes, lowercase.utf8).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
     }
 }
 
 private struct Scanner {
-    let bytes: [UInt8]
-    var index = 0
+    let bytes: ArraySlice<UInt8>
+    var index: Int
 
-    var isAtEnd: Bool { index == bytes.count }
+    init(bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        index = bytes.startIndex
+    }
+
+    var isAtEnd: Bool { index == bytes.endIndex }
 
     mutating func skipWhitespace() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+        while index < bytes.endIndex, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
     }
 
     mutating func take(_ byte: UInt8) -> Bool {
-        guard index < bytes.count, bytes[index] == byte else { return false }
+        guard index < bytes.endIndex, bytes[index] == byte else { return false }
         index += 1
         return true
     }
 
     /// Bytes up to whitespace, `;`, `=` or `"`. Lenient about what they are, as browsers send raw UTF-8.
-    mutating func token() -> [UInt8] {
+    mutating func token() -> ArraySlice<UInt8> {
         let start = index
-        while index < bytes.count, !Self.delimiters.contains(bytes[index]) { index += 1 }
-        return Array(bytes[start..<index])
+        while index < bytes.endIndex, !Self.isDelimiter(bytes[index]) { index += 1 }
+        return bytes[start..<index]
     }
 
-    mutating func nonEmptyToken() -> [UInt8]? {
+    mutating func nonEmptyToken() -> ArraySlice<UInt8>? {
         let token = token()
         return token.isEmpty ? nil : token
     }
 
     /// A quoted-string's content. A backslash escapes only `"` and `\`: browsers send Windows paths
-    /// (`C:\dir\a.png`) with bare backslashes, which must survive.
-    mutating func quotedString() -> [UInt8]? {
+    /// (`C:\dir\a.png`) with bare backslashes, which must survive. Nil if unterminated.
+    mutating func quotedString() -> ArraySlice<UInt8>? {
         guard take(UInt8(ascii: "\"")) else { return nil }
-        var content: [UInt8] = []
-        while index < bytes.count {
+        let start = index
+        var unescaped: [UInt8]?   // made only when an escape is met
+        while index < bytes.endIndex {
             let byte = bytes[index]
             index += 1
-            if byte == UInt8(ascii: "\"") { return content }
-            if byte == UInt8(ascii: "\\"), index < bytes.count,
+            if byte == UInt8(ascii: "\"") {
+                return unescaped.map { $0[...] } ?? bytes[start..<(index - 1)]
+            }
+            if byte == UInt8(ascii: "\\"), index < bytes.endIndex,
                bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "\\") {
-                content.append(bytes[index])
+                if unescaped == nil { unescaped = Array(bytes[start..<(index - 1)]) }
+                unescaped?.append(bytes[index])
                 index += 1
             } else {
-                content.append(byte)
+                unescaped?.append(byte)
             }
         }
-        return nil   // unterminated
+        return nil
     }
 
-    private static let delimiters: Set<UInt8> = [0x20, 0x09, UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: "\"")]
+    private static func isDelimiter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x20, 0x09, UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: "\""): true
+        default: false
+        }
+    }
 }

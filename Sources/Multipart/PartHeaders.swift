@@ -30,14 +30,14 @@ public struct PartHeaders: Equatable, Sendable {
             let name = trimmed(line[..<colon])
             let value = trimmed(line[(colon + 1)...])
             guard !name.isEmpty, !name.contains(0x20), !name.contains(0x09) else { throw .malformedPartHeaders }
-            if equalsIgnoringCase(name, "content-disposition") {
+            if ParameterizedValue.equalsIgnoringCase(name, "content-disposition") {
                 guard let parsed = ParameterizedValue(value) else { throw .malformedPartHeaders }
                 disposition = parsed
-            } else if equalsIgnoringCase(name, "content-type") {
+            } else if ParameterizedValue.equalsIgnoringCase(name, "content-type") {
                 contentType = String(decoding: value, as: UTF8.self)
             }
         }
-        guard let disposition, disposition.value == "form-data", let name = disposition.parameter("name") else {
+        guard let disposition, disposition.hasValue("form-data"), let name = disposition.parameter("name") else {
             throw .missingContentDisposition
         }
         let filename = disposition.parameter("filename*").flatMap(decodeExtendedValue)
@@ -79,10 +79,5 @@ public struct PartHeaders: Equatable, Sendable {
               let last = bytes.lastIndex(where: { !isWhitespace($0) })
         else { return [] }
         return bytes[first...last]
-    }
-
-    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: String) -> Bool {
-        bytes.count == lowercase.utf8.count
-            && zip(bytes, lowercase.utf8).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
     }
 }
