@@ -1,4 +1,5 @@
-/// Byte classes of RFC 9110 §5.6, as tables so each test is one load.
+/// Byte classes of RFC 9110 §5.6, as switches the compiler turns into range checks (no lazily
+/// initialized tables on the request path).
 enum ASCII {
     static let cr: UInt8 = 0x0D
     static let lf: UInt8 = 0x0A
@@ -7,32 +8,38 @@ enum ASCII {
     static let colon: UInt8 = 0x3A
 
     /// `tchar`: the bytes allowed in methods and field names.
-    static let isTokenByte: [Bool] = (0...255).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        default:
-            "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true   // DIGIT, ALPHA
+        case 0x21, 0x23...0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E...0x60, 0x7C, 0x7E: true   // !#$%&'*+-.^_`|~
+        default: false
         }
     }
 
     /// Bytes allowed in a field value: HTAB, SP, VCHAR and obs-text.
-    static let isFieldValueByte: [Bool] = (0...255).map { byte in
-        byte == 0x09 || (byte >= 0x20 && byte != 0x7F)
+    @inline(__always)
+    static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        byte == tab || (byte >= space && byte != 0x7F)
     }
 
+    @inline(__always)
     static func isOptionalWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
 
     /// Lowercases ASCII letters only.
     @inline(__always)
     static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
     /// Whether `bytes` equals `lowercaseName` ignoring ASCII case. `lowercaseName` must be lowercase.
     static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercaseName: String) -> Bool {
         guard bytes.count == lowercaseName.utf8.count else { return false }
-        return zip(bytes, lowercaseName.utf8).allSatisfy { lowercased($0) == $1 }
+        var index = bytes.startIndex
+        for expected in lowercaseName.utf8 {
+            guard lowercased(bytes[index]) == expected else { return false }
+            index += 1
+        }
+        return true
     }
 }

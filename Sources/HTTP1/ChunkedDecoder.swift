@@ -90,16 +90,16 @@ public struct ChunkedDecoder: Sendable {
                 phase = .sizeExtensionQuoted(escaped: false)
             case _ where !hasName && ASCII.isOptionalWhitespace(byte):
                 break
-            case _ where !hasName && ASCII.isTokenByte[Int(byte)]:
+            case _ where !hasName && ASCII.isTokenByte(byte):
                 phase = .sizeExtension(hasName: true)
-            case _ where hasName && ASCII.isFieldValueByte[Int(byte)]:
+            case _ where hasName && ASCII.isFieldValueByte(byte):
                 break
             default:
                 throw .invalidChunkSize
             }
         case .sizeExtensionQuoted(let escaped):
             try countLineByte()
-            guard ASCII.isFieldValueByte[Int(byte)] else { throw .invalidChunkSize }
+            guard ASCII.isFieldValueByte(byte) else { throw .invalidChunkSize }
             if escaped {
                 phase = .sizeExtensionQuoted(escaped: false)
             } else if byte == UInt8(ascii: "\\") {
@@ -124,7 +124,7 @@ public struct ChunkedDecoder: Sendable {
             try countTrailerByte()
             if byte == ASCII.cr {
                 phase = .trailerLineFeed(emptyLine: true)
-            } else if ASCII.isTokenByte[Int(byte)] {
+            } else if ASCII.isTokenByte(byte) {
                 phase = .trailerName
             } else {
                 throw .invalidChunkFraming
@@ -133,14 +133,14 @@ public struct ChunkedDecoder: Sendable {
             try countTrailerByte()
             if byte == ASCII.colon {
                 phase = .trailerValue
-            } else if !ASCII.isTokenByte[Int(byte)] {
+            } else if !ASCII.isTokenByte(byte) {
                 throw .invalidChunkFraming
             }
         case .trailerValue:
             try countTrailerByte()
             if byte == ASCII.cr {
                 phase = .trailerLineFeed(emptyLine: false)
-            } else if !ASCII.isFieldValueByte[Int(byte)] {
+            } else if !ASCII.isFieldValueByte(byte) {
                 throw .invalidChunkFraming
             }
         case .trailerLineFeed(let emptyLine):

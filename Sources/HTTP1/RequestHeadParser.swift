@@ -40,7 +40,7 @@ public enum RequestHeadParser {
         let method = line[..<firstSpace]
         let target = line[(firstSpace + 1)..<secondSpace]
         let version = line[(secondSpace + 1)...]
-        guard !method.isEmpty, method.allSatisfy({ ASCII.isTokenByte[Int($0)] }),
+        guard !method.isEmpty, method.allSatisfy({ ASCII.isTokenByte($0) }),
               !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         else { throw .invalidRequestLine }
         let minorVersion = try parseVersion(version)
@@ -62,13 +62,13 @@ public enum RequestHeadParser {
     private static func parseField(_ bytes: [UInt8], line: Range<Int>) throws(HTTPParseError) -> RequestHead.Field {
         if ASCII.isOptionalWhitespace(bytes[line.lowerBound]) { throw .obsoleteLineFolding }
         guard let colon = bytes[line].firstIndex(of: ASCII.colon), colon > line.lowerBound,
-              bytes[line.lowerBound..<colon].allSatisfy({ ASCII.isTokenByte[Int($0)] })
+              bytes[line.lowerBound..<colon].allSatisfy({ ASCII.isTokenByte($0) })
         else { throw .invalidHeaderField }
         var valueStart = colon + 1
         var valueEnd = line.upperBound
         while valueStart < valueEnd, ASCII.isOptionalWhitespace(bytes[valueStart]) { valueStart += 1 }
         while valueEnd > valueStart, ASCII.isOptionalWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
-        guard bytes[valueStart..<valueEnd].allSatisfy({ ASCII.isFieldValueByte[Int($0)] }) else {
+        guard bytes[valueStart..<valueEnd].allSatisfy({ ASCII.isFieldValueByte($0) }) else {
             throw .invalidHeaderField
         }
         return RequestHead.Field(name: line.lowerBound..<colon, value: valueStart..<valueEnd)

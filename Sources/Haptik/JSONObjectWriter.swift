@@ -43,6 +43,11 @@ public struct JSONObjectWriter {
     /// Appends `value` as a JSON string (RFC 8259 §7): quote, backslash and control characters escaped.
     public static func appendString(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        if !value.utf8.contains(where: needsEscape) {   // the common case: one bulk copy
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: "\\\"".utf8)
@@ -58,6 +63,11 @@ public struct JSONObjectWriter {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

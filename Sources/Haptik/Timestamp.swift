@@ -25,9 +25,15 @@ public struct Timestamp: Equatable, Comparable, Sendable {
 
     /// `2018-10-04T12:41:27.980Z`, the vendor's `created_at` format.
     public var iso8601: String {
-        let fields = brokenDown()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``iso8601``'s 24 bytes without building a String.
+    public func appendISO8601(to bytes: inout [UInt8]) {
+        let fields = brokenDown()
         Self.append(Int(fields.tm_year) + 1900, digits: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
         Self.append(Int(fields.tm_mon) + 1, digits: 2, to: &bytes)
@@ -38,7 +44,6 @@ public struct Timestamp: Equatable, Comparable, Sendable {
         bytes.append(UInt8(ascii: "."))
         Self.append(Int(millisecondsSinceEpoch %% 1000), digits: 3, to: &bytes)
         bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `Thu, 26 Nov 2026 00:56:08 GMT`, the IMF-fixdate of RFC 9110 §5.6.7 for `Date` headers.

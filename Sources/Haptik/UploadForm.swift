@@ -20,15 +20,26 @@ public struct UploadForm {
         }
     }
 
-    private enum Field: String {
+    private enum Field: String, CaseIterable {
         case authID = "auth_id", businessID = "business_id", messageType = "message_type"
         case messageBody = "message_body", file
+
+        var index: Int {
+            switch self {
+            case .authID: 0
+            case .businessID: 1
+            case .messageType: 2
+            case .messageBody: 3
+            case .file: 4
+            }
+        }
     }
 
     private let caller: Authenticator.Caller
     private let store: FileStore
     private let maxFileSize: Int
-    private var texts: [Field: [UInt8]] = [:]
+    /// The text fields as received, by ``Field`` (the file excluded); nil until the part begins.
+    private var texts: [[UInt8]?] = Array(repeating: nil, count: Field.allCases.count)
     private var current: Field?
     public private(set) var file: TemporaryFile?
     /// The file part's name and declared type, as sent.
@@ -51,8 +62,8 @@ public struct UploadForm {
             self.filename = filename
             fileContentType = contentType
         case .some(let field):
-            guard texts[field] == nil else { throw UploadRejection.duplicateField(name) }
-            texts[field] = []
+            guard texts[field.index] == nil else { throw UploadRejection.duplicateField(name) }
+            texts[field.index] = []
         case nil:
             break
         }
@@ -66,11 +77,11 @@ public struct UploadForm {
             guard file.size + bytes.count <= maxFileSize else { throw UploadRejection.fileTooLarge(limit: maxFileSize) }
             try file.write(bytes)
         case .some(let field):
-            let count = texts[field]?.count ?? 0
+            let count = texts[field.index]?.count ?? 0
             guard count + bytes.count <= Self.textFieldLimit else {
                 throw UploadRejection.fieldTooLong(name: field.rawValue, limit: Self.textFieldLimit)
             }
-            texts[field, default: []].append(contentsOf: bytes)
+            texts[field.index]?.append(contentsOf: bytes)
         case nil:
             break
         }
@@ -82,7 +93,7 @@ public struct UploadForm {
 
     /// The text of a field as sent (invalid UTF-8 repaired to U+FFFD), or nil if it was not sent.
     public func text(_ name: String) -> String? {
-        Field(rawValue: name).flatMap { texts[$0] }.map { String(decoding: $0, as: UTF8.self) }
+        Field(rawValue: name).flatMap { texts[$0.index] }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Checks every field against the vendor's rules and the caller's fixture.

@@ -11,7 +11,7 @@ final class Connection: BufferedSocketDelegate {
     private enum Phase {
         /// `searchedUpTo`: how far the input has been searched for the head's end without finding it.
         case awaitingHead(searchedUpTo: Int)
-        case readingBody(BodyDecoder, BodySink)
+        case readingBody(BodyReader)
         /// `then`: what happens once the answer has been handed to the kernel.
         case responding(then: AfterResponse)
         /// Answered early with `Connection: close`: the client's remaining bytes are read and dropped,
@@ -27,6 +27,17 @@ final class Connection: BufferedSocketDelegate {
         case upload(UploadInProgress)
         /// Read and drop the body, then answer `route`.
         case discard(then: Route)
+    }
+
+    /// The body being read: its framing and its destination, changed in place as bytes arrive.
+    private final class BodyReader {
+        var decoder: BodyDecoder
+        var sink: BodySink
+
+        init(_ decoder: BodyDecoder, _ sink: BodySink) {
+            self.decoder = decoder
+            self.sink = sink
+        }
     }
 
     let id: Int
@@ -97,7 +108,7 @@ final class Connection: BufferedSocketDelegate {
             let progressed: Bool
             switch phase {
             case .awaitingHead(let searchedUpTo): progressed = readHead(searchedUpTo: searchedUpTo)
-            case .readingBody(let decoder, let sink): progressed = readBody(decoder, into: sink)
+            case .readingBody(let reader): progressed = readBody(reader)
             case .lingering:
                 socket.input.drain(socket.input.count)
                 return
@@ -147,29 +158,27 @@ final class Connection: BufferedSocketDelegate {
                 respond(response, then: .linger)
             case .proceed(let upload):
                 if head.expectsContinue, !head.hasNoBody { socket.write(ResponseEncoder.continueResponse) }
-                phase = .readingBody(BodyDecoder(framing: head.framing, limits: worker.httpLimits), .upload(upload))
+                phase = .readingBody(BodyReader(BodyDecoder(framing: head.framing, limits: worker.httpLimits), .upload(upload)))
             }
         } else if head.hasNoBody {
             answer(route)
         } else if head.expectsContinue {
             answer(route, closing: true)   // no need for a body we would drop
         } else {
-            phase = .readingBody(BodyDecoder(framing: head.framing, limits: worker.httpLimits), .discard(then: route))
+            phase = .readingBody(BodyReader(BodyDecoder(framing: head.framing, limits: worker.httpLimits), .discard(then: route)))
         }
     }
 
     /// Feeds the first buffered chunk to the body. Returns false when more bytes are needed.
-    private func readBody(_ decoder: BodyDecoder, into sink: BodySink) -> Bool {
+    private func readBody(_ reader: BodyReader) -> Bool {
         let input = socket.input
         guard !input.isEmpty else { return false }
-        var decoder = decoder
-        var sink = sink
         do {
             try input.consumeFirstChunk { chunk in
-                try decoder.decode(chunk) { data throws(ImmediateAnswer) in try sink.consume(data) }
+                try reader.decoder.decode(chunk) { data throws(ImmediateAnswer) in try reader.sink.consume(data) }
             }
         } catch let answer as ImmediateAnswer {
-            request?.bodyBytes = decoder.bytesDecoded
+            request?.bodyBytes = reader.decoder.bytesDecoded
             respond(answer.response, then: .linger)
             return true
         } catch let error as HTTPParseError {
@@ -179,12 +188,9 @@ final class Connection: BufferedSocketDelegate {
             respond(.error(status: 500, "internal error: \(error)", closesConnection: true), then: .linger)
             return true
         }
-        request?.bodyBytes = decoder.bytesDecoded
-        guard decoder.isComplete else {
-            phase = .readingBody(decoder, sink)
-            return true
-        }
-        switch sink {
+        request?.bodyBytes = reader.decoder.bytesDecoded
+        guard reader.decoder.isComplete else { return true }
+        switch reader.sink {
         case .upload(let upload): respond(worker.uploads.complete(upload), then: .nextRequest)
         case .discard(let route): answer(route)
         }

@@ -126,16 +126,15 @@ final class Worker {
         return cachedDate.bytes
     }
 
+    /// The access log line, at info level. Its values are in the message as `key=value` rather
+    /// than in metadata: building a metadata dictionary per request was a measurable share of the
+    /// request's CPU time.
     func logRequest(_ request: RequestRecord, connectionID: Int) {
         guard logger.logLevel <= .info else { return }
-        logger.info("request", metadata: [
-            "connection.id": "\(connectionID)",
-            "http.method": "\(request.method)",
-            "http.path": "\(request.path)",
-            "http.status": "\(request.status)",
-            "http.bytes": "\(request.bodyBytes)",
-            "duration_us": "\(request.elapsedMicroseconds)",
-        ])
+        logger.info("""
+            request connection.id=\(connectionID) http.method=\(request.method) http.path=\(request.path) \
+            http.status=\(request.status) http.bytes=\(request.bodyBytes) duration_us=\(request.elapsedMicroseconds)
+            """)
     }
 }
 

@@ -42,9 +42,17 @@ struct ParameterizedValue {
             .map { String(decoding: $0.value, as: UTF8.self) }
     }
 
+    /// Whether `bytes` spell `lowercase` ignoring ASCII case (the same rule as HTTP1's, which this
+    /// module does not import).
     static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: String) -> Bool {
-        bytes.count == lowercase.utf8.count
-            && zip(bytes, lowercase.utf8).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+        guard bytes.count == lowercase.utf8.count else { return false }
+        var index = bytes.startIndex
+        for expected in lowercase.utf8 {
+            let byte = bytes[index]
+            guard (byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte) == expected else { return false }
+            index += 1
+        }
+        return true
     }
 }
 

@@ -22,13 +22,13 @@ struct StderrLogHandler: LogHandler {
     func log(event: LogEvent) {
         var line: [UInt8] = []
         line.reserveCapacity(256)
-        line.append(contentsOf: Timestamp.now().iso8601.utf8)
+        Timestamp.now().appendISO8601(to: &line)
         line.append(0x20)
         line.append(contentsOf: event.level.rawValue.utf8)
         line.append(0x20)
         line.append(contentsOf: event.message.description.utf8)
-        append(metadata, to: &line)
-        if let extra = event.metadata { append(extra, to: &line) }
+        if !metadata.isEmpty { append(metadata, to: &line) }
+        if let extra = event.metadata, !extra.isEmpty { append(extra, to: &line) }
         line.append(0x0A)
         line.withUnsafeBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
