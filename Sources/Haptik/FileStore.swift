@@ -1,4 +1,3 @@
-import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,11 +8,19 @@ public struct FileStore: Sendable {
     public let directory: String
 
     /// Uses `directory`, creating it and its parents if needed.
+    /// - Throws: ``StorageError/failed(_:)`` naming the directory and the reason.
     public init(directory: String) throws(StorageError) {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw .failed("cannot create storage directory \(directory): \(error)")
+        var prefix = directory.hasPrefix("/") ? "/" : ""
+        for component in directory.split(separator: "/") {
+            prefix += component
+            if mkdir(prefix, 0o755) != 0, errno != EEXIST {
+                throw .failed("cannot create storage directory \(prefix): \(String(cString: strerror(errno)))")
+            }
+            prefix += "/"
+        }
+        var info = stat()
+        guard stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw .failed("storage directory \(directory) is not a directory")
         }
         guard access(directory, W_OK | X_OK) == 0 else {
             throw .failed("storage directory \(directory) is not writable: \(String(cString: strerror(errno)))")

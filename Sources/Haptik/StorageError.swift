@@ -19,6 +19,14 @@ public enum StorageError: Error, Equatable, Sendable {
         }
     }
 
+    /// What failed, without the answer's preamble: for start-up messages.
+    public var detail: String {
+        switch self {
+        case .full: "no space left on the device"
+        case .failed(let what): what
+        }
+    }
+
     public var reason: String {
         switch self {
         case .full: "storage_full"

@@ -36,7 +36,7 @@ public final class HaptikServer: Sendable {
         do {
             store = try FileStore(directory: configuration.storageDirectory)
         } catch {
-            throw StartupError(error.message)
+            throw StartupError(error.detail)
         }
         let shared = SharedState(
             uploads: UploadEndpoint(

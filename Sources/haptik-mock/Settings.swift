@@ -75,11 +75,12 @@ private struct Lookup {
         "HAPTIK_MOCK_" + String(name.uppercased().map { $0 == "-" ? "_" : $0 })
     }
 
-    /// The raw value and where it came from (`--port` or `HAPTIK_MOCK_PORT`).
+    /// The raw value and where it came from (`--port` or `HAPTIK_MOCK_PORT`). An empty variable
+    /// counts as unset, as container environments often set `NAME=` to mean "no value".
     func raw(_ name: String, _ flag: String?) -> (value: String, source: String)? {
         if let flag { return (flag, "--\(name)") }
         let variable = Self.variable(name)
-        if let value = environment[variable] { return (value, variable) }
+        if let value = environment[variable], !value.isEmpty { return (value, variable) }
         return nil
     }
 
