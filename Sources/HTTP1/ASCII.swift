@@ -33,13 +33,12 @@ enum ASCII {
     }
 
     /// Whether `bytes` equals `lowercaseName` ignoring ASCII case. `lowercaseName` must be lowercase.
-    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercaseName: String) -> Bool {
-        guard bytes.count == lowercaseName.utf8.count else { return false }
-        var index = bytes.startIndex
-        for expected in lowercaseName.utf8 {
-            guard lowercased(bytes[index]) == expected else { return false }
-            index += 1
+    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercaseName: StaticString) -> Bool {
+        guard bytes.count == lowercaseName.utf8CodeUnitCount else { return false }
+        let expected = lowercaseName.utf8Start
+        return bytes.withUnsafeBufferPointer { actual in
+            for index in actual.indices where lowercased(actual[index]) != expected[index] { return false }
+            return true
         }
-        return true
     }
 }

@@ -49,7 +49,7 @@ public struct RequestHead: Sendable {
     }
 
     /// The value of the first field named `name` (give it in lowercase), invalid UTF-8 repaired.
-    public func value(of name: String) -> String? {
+    public func value(of name: StaticString) -> String? {
         for field in fields where ASCII.equalsIgnoringCase(bytes[field.name], name) {
             return String(decoding: bytes[field.value], as: UTF8.self)
         }

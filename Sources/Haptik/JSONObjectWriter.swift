@@ -17,7 +17,17 @@ public struct JSONObjectWriter {
 
     public mutating func add(_ key: String, _ value: Int?) {
         appendKey(key)
-        if let value { bytes.append(contentsOf: String(value).utf8) } else { bytes.append(contentsOf: "null".utf8) }
+        guard let value else { return bytes.append(contentsOf: "null".utf8) }
+        var digits = String(value)
+        digits.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Adds a timestamp in the vendor's `created_at` format.
+    public mutating func add(_ key: String, _ value: Timestamp) {
+        appendKey(key)
+        bytes.append(UInt8(ascii: "\""))
+        value.appendISO8601(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Closes the object and returns its bytes.
@@ -43,12 +53,19 @@ public struct JSONObjectWriter {
     /// Appends `value` as a JSON string (RFC 8259 §7): quote, backslash and control characters escaped.
     public static func appendString(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        if !value.utf8.contains(where: needsEscape) {   // the common case: one bulk copy
-            bytes.append(contentsOf: value.utf8)
-            bytes.append(UInt8(ascii: "\""))
-            return
+        var value = value
+        value.withUTF8 { utf8 in
+            if !utf8.contains(where: needsEscape) {   // the common case: one bulk copy
+                bytes.append(contentsOf: utf8)
+            } else {
+                appendEscaped(utf8, to: &bytes)
+            }
         }
-        for byte in value.utf8 {
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: "\\\"".utf8)
             case UInt8(ascii: "\\"): bytes.append(contentsOf: "\\\\".utf8)
@@ -62,7 +79,6 @@ public struct JSONObjectWriter {
             default: bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     @inline(__always)

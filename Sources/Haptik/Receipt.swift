@@ -19,7 +19,7 @@ public struct Receipt: Equatable, Sendable {
         var writer = JSONObjectWriter(reservingCapacity: 160 + messageBody.utf8.count + fileURL.utf8.count)
         writer.add("message_id", messageID)
         writer.add("message_body", messageBody)
-        writer.add("created_at", createdAt.iso8601)
+        writer.add("created_at", createdAt)
         writer.add("message_type", messageType.rawValue)
         writer.add("file_url", fileURL)
         return writer.finish()

@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// A moment in UTC with millisecond precision, formatted without Foundation (no per-request
-/// `DateFormatter`).
+/// A moment in UTC with millisecond precision, formatted by arithmetic alone: no per-request
+/// `DateFormatter`, and no `gmtime_r`, which takes glibc's global time-zone lock.
 public struct Timestamp: Equatable, Comparable, Sendable {
     /// Milliseconds since 1970-01-01T00:00:00Z.
     public let millisecondsSinceEpoch: Int64
@@ -33,76 +33,87 @@ public struct Timestamp: Equatable, Comparable, Sendable {
 
     /// Appends ``iso8601``'s 24 bytes without building a String.
     public func appendISO8601(to bytes: inout [UInt8]) {
-        let fields = brokenDown()
-        Self.append(Int(fields.tm_year) + 1900, digits: 4, to: &bytes)
+        let time = CivilTime(self)
+        Self.append(time.year, digits: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
-        Self.append(Int(fields.tm_mon) + 1, digits: 2, to: &bytes)
+        Self.append(time.month, digits: 2, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
-        Self.append(Int(fields.tm_mday), digits: 2, to: &bytes)
+        Self.append(time.day, digits: 2, to: &bytes)
         bytes.append(UInt8(ascii: "T"))
-        appendTimeOfDay(fields, to: &bytes)
+        Self.appendTimeOfDay(time, to: &bytes)
         bytes.append(UInt8(ascii: "."))
-        Self.append(Int(millisecondsSinceEpoch %% 1000), digits: 3, to: &bytes)
+        Self.append(time.millisecond, digits: 3, to: &bytes)
         bytes.append(UInt8(ascii: "Z"))
     }
 
     /// `Thu, 26 Nov 2026 00:56:08 GMT`, the IMF-fixdate of RFC 9110 §5.6.7 for `Date` headers.
     public var httpDate: [UInt8] {
-        let fields = brokenDown()
+        let time = CivilTime(self)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(29)
-        bytes.append(contentsOf: Self.weekdays[Int(fields.tm_wday)].utf8)
+        bytes.append(contentsOf: Self.weekdays[time.weekday].utf8)
         bytes.append(contentsOf: ", ".utf8)
-        Self.append(Int(fields.tm_mday), digits: 2, to: &bytes)
+        Self.append(time.day, digits: 2, to: &bytes)
         bytes.append(0x20)
-        bytes.append(contentsOf: Self.months[Int(fields.tm_mon)].utf8)
+        bytes.append(contentsOf: Self.months[time.month - 1].utf8)
         bytes.append(0x20)
-        Self.append(Int(fields.tm_year) + 1900, digits: 4, to: &bytes)
+        Self.append(time.year, digits: 4, to: &bytes)
         bytes.append(0x20)
-        appendTimeOfDay(fields, to: &bytes)
+        Self.appendTimeOfDay(time, to: &bytes)
         bytes.append(contentsOf: " GMT".utf8)
         return bytes
     }
 
-    private func brokenDown() -> tm {
-        var seconds = time_t(millisecondsSinceEpoch.floorDivided(by: 1000))
-        var fields = tm()
-        gmtime_r(&seconds, &fields)
-        return fields
+    private static func appendTimeOfDay(_ time: CivilTime, to bytes: inout [UInt8]) {
+        append(time.hour, digits: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        append(time.minute, digits: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        append(time.second, digits: 2, to: &bytes)
     }
 
-    private func appendTimeOfDay(_ fields: tm, to bytes: inout [UInt8]) {
-        Self.append(Int(fields.tm_hour), digits: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        Self.append(Int(fields.tm_min), digits: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        Self.append(Int(fields.tm_sec), digits: 2, to: &bytes)
-    }
-
+    /// Appends `value` zero-padded to `digits` (2, 3 or 4) digits; divisions by constants only.
     private static func append(_ value: Int, digits: Int, to bytes: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<digits { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
-            divisor /= 10
-        }
+        let zero = UInt8(ascii: "0")
+        if digits >= 4 { bytes.append(zero + UInt8(value / 1000 % 10)) }
+        if digits >= 3 { bytes.append(zero + UInt8(value / 100 % 10)) }
+        bytes.append(zero + UInt8(value / 10 % 10))
+        bytes.append(zero + UInt8(value % 10))
     }
 
-    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]   // 1970-01-01 was a Thursday
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 }
 
-extension Int64 {
-    /// Division rounding toward negative infinity, so times before 1970 format correctly too.
-    func floorDivided(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+/// A ``Timestamp``'s calendar fields in UTC (proleptic Gregorian), from Howard Hinnant's
+/// `civil_from_days`: exact for every year from -9999 to 9999.
+private struct CivilTime {
+    let year, month, day, hour, minute, second, millisecond: Int
+    /// 0 for Thursday, the weekday of 1970-01-01, through 6 for Wednesday.
+    let weekday: Int
+
+    init(_ timestamp: Timestamp) {
+        let milliseconds = Int(timestamp.millisecondsSinceEpoch)
+        let (days, millisecondOfDay) = Self.floorDivide(milliseconds, 86_400_000)
+        millisecond = millisecondOfDay % 1000
+        second = millisecondOfDay / 1000 % 60
+        minute = millisecondOfDay / 60_000 % 60
+        hour = millisecondOfDay / 3_600_000
+        weekday = Self.floorDivide(days, 7).remainder
+        let shifted = days + 719_468   // days since 0000-03-01
+        let era = Self.floorDivide(shifted, 146_097).quotient
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
     }
 
-    fileprivate static func %% (lhs: Int64, rhs: Int64) -> Int64 {
-        let remainder = lhs % rhs
-        return remainder < 0 ? remainder + rhs : remainder
+    /// Division rounding toward negative infinity, so times before 1970 come out right.
+    static func floorDivide(_ value: Int, _ divisor: Int) -> (quotient: Int, remainder: Int) {
+        let remainder = value % divisor
+        return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
     }
 }
-
-infix operator %%: MultiplicationPrecedence

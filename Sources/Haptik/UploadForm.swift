@@ -24,6 +24,12 @@ public struct UploadForm {
         case authID = "auth_id", businessID = "business_id", messageType = "message_type"
         case messageBody = "message_body", file
 
+        /// The field a part name stands for. Compares short strings directly, which is cheaper than
+        /// `init(rawValue:)`'s generic string switch on the request path.
+        static func named(_ name: String) -> Field? {
+            allCases.first { $0.rawValue == name }
+        }
+
         var index: Int {
             switch self {
             case .authID: 0
@@ -54,7 +60,7 @@ public struct UploadForm {
 
     /// A part named `name` begins. Unknown names are ignored, as the real API does.
     public mutating func beginPart(name: String, filename: String?, contentType: String?) throws {
-        current = Field(rawValue: name)
+        current = Field.named(name)
         switch current {
         case .file:
             guard file == nil else { throw UploadRejection.duplicateField(name) }
@@ -93,7 +99,7 @@ public struct UploadForm {
 
     /// The text of a field as sent (invalid UTF-8 repaired to U+FFFD), or nil if it was not sent.
     public func text(_ name: String) -> String? {
-        Field(rawValue: name).flatMap { texts[$0.index] }.map { String(decoding: $0, as: UTF8.self) }
+        Field.named(name).flatMap { texts[$0.index] }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Checks every field against the vendor's rules and the caller's fixture.

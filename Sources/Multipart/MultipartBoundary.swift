@@ -3,25 +3,37 @@ public enum MultipartBoundary {
     /// The boundary if `contentType` is `multipart/form-data` (any case) with a valid boundary
     /// parameter, token or quoted; nil otherwise.
     public static func from(contentType: String) -> String? {
-        guard let parsed = ParameterizedValue(Array(contentType.utf8)[...]), parsed.hasValue("multipart/form-data"),
-              let boundary = parsed.parameter("boundary"), isValid(boundary)
-        else { return nil }
-        return boundary
+        var boundary: ArraySlice<UInt8>?
+        let type = ParameterizedValue.parse(Array(contentType.utf8)[...]) { name, value in
+            if boundary == nil, ParameterizedValue.equalsIgnoringCase(name, "boundary") { boundary = value }
+        }
+        guard let type, ParameterizedValue.equalsIgnoringCase(type, "multipart/form-data"), let boundary else {
+            return nil
+        }
+        let text = String(decoding: boundary, as: UTF8.self)
+        return isValid(text) ? text : nil
     }
 
     /// 1-70 of RFC 2046's `bchars`, not ending in a space.
     public static func isValid(_ boundary: String) -> Bool {
-        let bytes = boundary.utf8
-        return (1...70).contains(bytes.count) && bytes.last != 0x20 && bytes.allSatisfy { allowed[Int($0)] }
+        var boundary = boundary
+        return boundary.withUTF8 { bytes in
+            (1...70).contains(bytes.count) && bytes.last != 0x20 && bytes.allSatisfy(isBoundaryByte)
+        }
     }
 
-    private static let allowed: [Bool] = (0...255).map { byte in
-        switch UInt8(byte) {
+    /// `bchars`: letters, digits and `'()+_,-./:=?` and space.
+    private static func isBoundaryByte(_ byte: UInt8) -> Bool {
+        switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
              UInt8(ascii: "A")...UInt8(ascii: "Z"):
             true
+        case UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "+"), UInt8(ascii: "_"),
+             UInt8(ascii: ","), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: ":"),
+             UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: " "):
+            true
         default:
-            "'()+_,-./:=? ".utf8.contains(UInt8(byte))
+            false
         }
     }
 }

@@ -1,19 +1,16 @@
-/// A header value of the form `type *( OWS ";" OWS name "=" ( token / quoted-string ) )`, as
-/// Content-Type (RFC 9110 §5.6.6) and Content-Disposition (RFC 6266) use it. Parsed in place:
-/// the value and parameters are slices of the header bytes, so parsing allocates one array.
-struct ParameterizedValue {
-    /// The leading value, as sent (`multipart/form-data`, `form-data`).
-    let value: ArraySlice<UInt8>
-    /// Parameters in order; quoted values are unquoted.
-    let parameters: [(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>)]
-
-    /// Parses `bytes`, or returns nil if they do not have that shape.
-    init?(_ bytes: ArraySlice<UInt8>) {
+/// Parses header values of the form `type *( OWS ";" OWS name "=" ( token / quoted-string ) )`, as
+/// Content-Type (RFC 9110 §5.6.6) and Content-Disposition (RFC 6266) use them, in place: the value
+/// and parameters are handed out as slices of the header bytes.
+enum ParameterizedValue {
+    /// Returns the leading value and reports each parameter (quoted values unquoted) to `parameter`,
+    /// in order; nil if `bytes` do not have that shape.
+    static func parse(
+        _ bytes: ArraySlice<UInt8>, parameter: (_ name: ArraySlice<UInt8>, _ value: ArraySlice<UInt8>) -> Void
+    ) -> ArraySlice<UInt8>? {
         var scanner = Scanner(bytes: bytes)
         scanner.skipWhitespace()
         let value = scanner.token()
         guard !value.isEmpty else { return nil }
-        var parameters: [(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>)] = []
         while true {
             scanner.skipWhitespace()
             guard !scanner.isAtEnd else { break }
@@ -25,34 +22,23 @@ struct ParameterizedValue {
             guard !name.isEmpty, scanner.take(UInt8(ascii: "=")) else { return nil }
             scanner.skipWhitespace()
             guard let parameterValue = scanner.quotedString() ?? scanner.nonEmptyToken() else { return nil }
-            parameters.append((name, parameterValue))
+            parameter(name, parameterValue)
         }
-        self.value = value
-        self.parameters = parameters
+        return value
     }
 
-    /// Whether the leading value is `lowercase`, ignoring ASCII case.
-    func hasValue(_ lowercase: String) -> Bool {
-        Self.equalsIgnoringCase(value, lowercase)
-    }
-
-    /// The first parameter named `lowercaseName` (ignoring case), as UTF-8 with U+FFFD for bad bytes.
-    func parameter(_ lowercaseName: String) -> String? {
-        parameters.first { Self.equalsIgnoringCase($0.name, lowercaseName) }
-            .map { String(decoding: $0.value, as: UTF8.self) }
-    }
-
-    /// Whether `bytes` spell `lowercase` ignoring ASCII case (the same rule as HTTP1's, which this
-    /// module does not import).
-    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: String) -> Bool {
-        guard bytes.count == lowercase.utf8.count else { return false }
-        var index = bytes.startIndex
-        for expected in lowercase.utf8 {
-            let byte = bytes[index]
-            guard (byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte) == expected else { return false }
-            index += 1
+    /// Whether `bytes` spell `lowercase` ignoring ASCII case (the rule HTTP1 uses too; this module
+    /// does not import it).
+    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = lowercase.utf8Start
+        return bytes.withUnsafeBufferPointer { actual in
+            for index in actual.indices {
+                let byte = actual[index]
+                if (byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte) != expected[index] { return false }
+            }
+            return true
         }
-        return true
     }
 }
 

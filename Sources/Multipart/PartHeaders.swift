@@ -16,33 +16,81 @@ public struct PartHeaders: Equatable, Sendable {
     /// Parses a header section: `name: value` lines, each ending in CRLF, the blank line excluded.
     /// Names are case-insensitive; spaces and tabs may surround the colon; unknown fields are ignored.
     static func parse(_ section: ArraySlice<UInt8>) throws(MultipartError) -> PartHeaders {
-        var disposition: ParameterizedValue?
+        var disposition: Disposition?
         var contentType: String?
         var lineStart = section.startIndex
         while lineStart < section.endIndex {
-            guard let lf = section[lineStart...].firstIndex(of: 0x0A), lf > lineStart, section[lf - 1] == 0x0D
-            else { throw .malformedPartHeaders }
-            let line = section[lineStart..<(lf - 1)]
-            lineStart = lf + 1
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")),
-                  !line.contains(0x0D), !line.contains(0x00)
-            else { throw .malformedPartHeaders }
-            let name = trimmed(line[..<colon])
-            let value = trimmed(line[(colon + 1)...])
-            guard !name.isEmpty, !name.contains(0x20), !name.contains(0x09) else { throw .malformedPartHeaders }
+            let (name, value, next) = try field(in: section, from: lineStart)
+            lineStart = next
             if ParameterizedValue.equalsIgnoringCase(name, "content-disposition") {
-                guard let parsed = ParameterizedValue(value) else { throw .malformedPartHeaders }
-                disposition = parsed
+                disposition = try Disposition(value)
             } else if ParameterizedValue.equalsIgnoringCase(name, "content-type") {
                 contentType = String(decoding: value, as: UTF8.self)
             }
         }
-        guard let disposition, disposition.hasValue("form-data"), let name = disposition.parameter("name") else {
+        guard let disposition, disposition.isFormData, let name = disposition.name else {
             throw .missingContentDisposition
         }
-        let filename = disposition.parameter("filename*").flatMap(decodeExtendedValue)
-            ?? disposition.parameter("filename")
-        return PartHeaders(name: name, filename: filename, contentType: contentType)
+        let filename = disposition.extendedFilename.flatMap { decodeExtendedValue(String(decoding: $0, as: UTF8.self)) }
+            ?? disposition.filename.map { String(decoding: $0, as: UTF8.self) }
+        return PartHeaders(name: String(decoding: name, as: UTF8.self), filename: filename, contentType: contentType)
+    }
+
+    /// The header line starting at `start`: its name and value, trimmed of spaces and tabs, and where
+    /// the next line starts. One pass over the bytes; CR only before LF, no NUL, a non-empty name
+    /// without whitespace inside.
+    private static func field(
+        in section: ArraySlice<UInt8>, from start: Int
+    ) throws(MultipartError) -> (name: ArraySlice<UInt8>, value: ArraySlice<UInt8>, next: Int) {
+        var colon: Int?
+        var index = start
+        while index < section.endIndex {
+            switch section[index] {
+            case 0x0A, 0x00:
+                throw .malformedPartHeaders
+            case 0x0D:
+                guard index + 1 < section.endIndex, section[index + 1] == 0x0A, let colon else {
+                    throw .malformedPartHeaders
+                }
+                let name = trimmed(section[start..<colon])
+                guard !name.isEmpty, !name.contains(where: isWhitespace) else { throw .malformedPartHeaders }
+                return (name, trimmed(section[(colon + 1)..<index]), index + 2)
+            case UInt8(ascii: ":") where colon == nil:
+                colon = index
+            default:
+                break
+            }
+            index += 1
+        }
+        throw .malformedPartHeaders
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    /// The parameters of `Content-Disposition` this parser needs, as slices; the first of each wins.
+    private struct Disposition {
+        var isFormData = false
+        var name: ArraySlice<UInt8>?
+        var filename: ArraySlice<UInt8>?
+        var extendedFilename: ArraySlice<UInt8>?
+
+        init(_ value: ArraySlice<UInt8>) throws(MultipartError) {
+            var name, filename, extendedFilename: ArraySlice<UInt8>?
+            let type = ParameterizedValue.parse(value) { parameter, value in
+                if ParameterizedValue.equalsIgnoringCase(parameter, "name") {
+                    name = name ?? value
+                } else if ParameterizedValue.equalsIgnoringCase(parameter, "filename") {
+                    filename = filename ?? value
+                } else if ParameterizedValue.equalsIgnoringCase(parameter, "filename*") {
+                    extendedFilename = extendedFilename ?? value
+                }
+            }
+            guard let type else { throw .malformedPartHeaders }
+            isFormData = ParameterizedValue.equalsIgnoringCase(type, "form-data")
+            self.name = name
+            self.filename = filename
+            self.extendedFilename = extendedFilename
+        }
     }
 
     /// Decodes an RFC 8187 `UTF-8''percent%20encoded` value; nil for other charsets or bad escapes.
@@ -74,10 +122,10 @@ public struct PartHeaders: Equatable, Sendable {
     }
 
     private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        let isWhitespace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
-        guard let first = bytes.firstIndex(where: { !isWhitespace($0) }),
-              let last = bytes.lastIndex(where: { !isWhitespace($0) })
-        else { return [] }
-        return bytes[first...last]
+        var first = bytes.startIndex
+        var end = bytes.endIndex
+        while first < end, isWhitespace(bytes[first]) { first += 1 }
+        while end > first, isWhitespace(bytes[end - 1]) { end -= 1 }
+        return bytes[first..<end]
     }
 }

@@ -6,11 +6,15 @@ import Glibc
 
 /// Writes each log record as one line to stderr with one `write(2)`, without Foundation formatting:
 /// `2026-11-26T01:02:03.456Z info request worker=0 http.method=POST ...`. Lines under the pipe
-/// buffer size are never interleaved between threads.
+/// buffer size are never interleaved between threads. The handler's own metadata is rendered
+/// once, when set, not per line.
 struct StderrLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
+    var metadata: Logger.Metadata = [:] {
+        didSet { renderedMetadata = Self.render(metadata) }
+    }
+    private var renderedMetadata: [UInt8] = []
 
     init(label: String) {}
 
@@ -27,18 +31,21 @@ struct StderrLogHandler: LogHandler {
         line.append(contentsOf: event.level.rawValue.utf8)
         line.append(0x20)
         line.append(contentsOf: event.message.description.utf8)
-        if !metadata.isEmpty { append(metadata, to: &line) }
-        if let extra = event.metadata, !extra.isEmpty { append(extra, to: &line) }
+        line.append(contentsOf: renderedMetadata)
+        if let extra = event.metadata, !extra.isEmpty { line.append(contentsOf: Self.render(extra)) }
         line.append(0x0A)
         line.withUnsafeBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
-    private func append(_ metadata: Logger.Metadata, to line: inout [UInt8]) {
+    /// ` key=value` pairs in key order.
+    private static func render(_ metadata: Logger.Metadata) -> [UInt8] {
+        var bytes: [UInt8] = []
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            line.append(0x20)
-            line.append(contentsOf: key.utf8)
-            line.append(UInt8(ascii: "="))
-            line.append(contentsOf: value.description.utf8)
+            bytes.append(0x20)
+            bytes.append(contentsOf: key.utf8)
+            bytes.append(UInt8(ascii: "="))
+            bytes.append(contentsOf: value.description.utf8)
         }
+        return bytes
     }
 }
