@@ -26,6 +26,7 @@ public final class BufferedSocket {
     private var bev: OpaquePointer?
     private var delegate: (any BufferedSocketDelegate)?
     private var isReading = false
+    private var readLowWatermark = 0
 
     /// Takes ownership of `fd`; it is closed by ``close()``, or at once if wrapping fails.
     public init(base: EventBase, fd: Int32) throws(EventLoopError) {
@@ -78,6 +79,14 @@ public final class BufferedSocket {
         } else {
             bufferevent_disable(bev, Int16(EV_READ))
         }
+    }
+
+    /// Holds back ``BufferedSocketDelegate/socketHasInput(_:)`` until at least `bytes` are buffered
+    /// (0: on every read), so that a body is handled in batches rather than per 4 KiB socket read.
+    public func setReadLowWatermark(_ bytes: Int) {
+        guard let bev, bytes != readLowWatermark else { return }
+        readLowWatermark = bytes
+        bufferevent_setwatermark(bev, Int16(EV_READ), bytes, 0)
     }
 
     /// Sends bytes. When nothing is queued before them they go straight to the kernel with one

@@ -36,17 +36,27 @@ public struct InputBuffer {
         return try body(UnsafeRawBufferPointer(start: start, count: min(length, count)))
     }
 
-    /// Calls `body` with the first contiguous chunk of the buffer, in place; `body` returns how
-    /// many bytes it consumed, which are then drained. Returns that count.
-    @discardableResult
-    public func consumeFirstChunk(_ body: (UnsafeRawBufferPointer) throws -> Int) rethrows -> Int {
+    /// Calls `body` with each contiguous chunk of the buffer in turn, in place, up to
+    /// ``maxChunksPerPass`` of them; `body` returns how many bytes of the chunk it consumed, and the
+    /// pass stops at the first chunk not consumed whole. Nothing is drained: the chunks stay valid
+    /// until the caller calls ``drain(_:)`` with the returned total.
+    public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Int) rethrows -> Int {
         guard let raw else { return 0 }
-        var vector = iovec()
-        guard evbuffer_peek(raw, -1, nil, &vector, 1) > 0, let base = vector.iov_base else { return 0 }
-        let consumed = try body(UnsafeRawBufferPointer(start: base, count: vector.iov_len))
-        drain(consumed)
-        return consumed
+        return try withUnsafeTemporaryAllocation(of: iovec.self, capacity: Self.maxChunksPerPass) { vectors in
+            let count = Int(evbuffer_peek(raw, -1, nil, vectors.baseAddress, Int32(Self.maxChunksPerPass)))
+            var consumed = 0
+            for vector in vectors.prefix(min(count, Self.maxChunksPerPass)) {
+                guard let base = vector.iov_base else { continue }
+                let used = try body(UnsafeRawBufferPointer(start: base, count: vector.iov_len))
+                consumed += used
+                if used < vector.iov_len { break }
+            }
+            return consumed
+        }
     }
+
+    /// How many chunks one ``forEachChunk(_:)`` pass visits at most.
+    public static let maxChunksPerPass = 64
 
     /// Discards the first `count` bytes.
     public func drain(_ count: Int) {

@@ -17,6 +17,12 @@ public struct BodyDecoder: Sendable {
         }
     }
 
+    /// The body bytes still to come when the length is known (`Content-Length`); nil for chunked.
+    public var remainingLength: Int? {
+        if case .contentLength(let remaining) = mode { return remaining }
+        return nil
+    }
+
     /// Whether the whole body has been read.
     public var isComplete: Bool {
         switch mode {

@@ -36,6 +36,7 @@ public struct FileStore: Sendable {
 
     /// Moves a complete upload to its final, unguessable name `<random>.<ext>` and returns that name.
     public func commit(_ file: TemporaryFile, as fileExtension: String) throws(StorageError) -> String {
+        try file.flush()
         file.closeDescriptor()
         let name = "\(file.name).\(fileExtension)"
         guard rename(file.path, "\(directory)/\(name)") == 0 else {

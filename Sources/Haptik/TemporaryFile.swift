@@ -6,15 +6,29 @@ import Glibc
 /// An upload being written: a `.partial-*` file in the storage directory, hashed as it is written.
 /// Unless ``FileStore/commit(_:as:)`` renamed it into place, it is deleted when this object goes
 /// away, so no path that abandons an upload can leave a partial file behind.
+///
+/// Bytes are gathered and written with one `writev(2)` per ``flush()``: runs of at least
+/// ``minimumBorrowedRun`` bytes are borrowed in place (the caller keeps them valid until the next
+/// flush), shorter runs are copied into a small staging area. So a batch of socket reads costs one
+/// system call, and file bytes are never copied through Swift arrays.
 public final class TemporaryFile {
+    /// Runs this long or longer are written from the caller's memory; shorter ones are copied.
+    public static let minimumBorrowedRun = 512
+    private static let maxPendingRuns = 64
+    private static let stagingCapacity = 8_192
+
     let path: String
     /// The random name shared by the temporary and the final file.
     let name: String
     private var fd: Int32
     private var hasher = SHA256()
-    /// Bytes written so far.
+    /// Bytes accepted so far, written or pending.
     public private(set) var size = 0
     var isCommitted = false
+    private let pending = UnsafeMutableBufferPointer<iovec>.allocate(capacity: maxPendingRuns)
+    private var pendingCount = 0
+    private let staging = UnsafeMutableRawBufferPointer.allocate(byteCount: stagingCapacity, alignment: 1)
+    private var stagingUsed = 0
 
     init(path: String, name: String) throws(StorageError) {
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -26,26 +40,59 @@ public final class TemporaryFile {
     deinit {
         closeDescriptor()
         if !isCommitted { unlink(path) }
+        pending.deallocate()
+        staging.deallocate()
     }
 
-    /// Appends `bytes` to the file and the hash, straight from the caller's buffer.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws(StorageError) {
-        guard var next = bytes.baseAddress, fd >= 0 else { return }
+    /// Hashes `bytes` and queues them for the next ``flush()``. Runs of ``minimumBorrowedRun`` bytes
+    /// or more must stay valid, unchanged, until that flush; shorter ones are copied now.
+    public func append(_ bytes: UnsafeRawBufferPointer) throws(StorageError) {
+        guard let start = bytes.baseAddress, fd >= 0 else { return }
         hasher.update(bufferPointer: bytes)
-        var remaining = bytes.count
-        while remaining > 0 {
-            let written = Glibc.write(fd, next, remaining)
+        size += bytes.count
+        if pendingCount == Self.maxPendingRuns { try flush() }
+        if bytes.count >= Self.minimumBorrowedRun {
+            pending[pendingCount] = iovec(iov_base: UnsafeMutableRawPointer(mutating: start), iov_len: bytes.count)
+            pendingCount += 1
+            return
+        }
+        if stagingUsed + bytes.count > Self.stagingCapacity { try flush() }
+        let destination = staging.baseAddress! + stagingUsed   // staging is allocated, never empty
+        destination.copyMemory(from: start, byteCount: bytes.count)
+        stagingUsed += bytes.count
+        if pendingCount > 0, let last = pending[pendingCount - 1].iov_base,
+           last + pending[pendingCount - 1].iov_len == destination {
+            pending[pendingCount - 1].iov_len += bytes.count   // extends the previous staged run
+        } else {
+            pending[pendingCount] = iovec(iov_base: destination, iov_len: bytes.count)
+            pendingCount += 1
+        }
+    }
+
+    /// Writes everything queued, in order, with as few `writev(2)` calls as the kernel allows.
+    public func flush() throws(StorageError) {
+        var first = 0
+        while first < pendingCount {
+            let written = writev(fd, pending.baseAddress! + first, Int32(pendingCount - first))
             if written < 0 {
                 if errno == EINTR { continue }
                 throw StorageError(errno: errno, doing: "write")
             }
-            remaining -= written
-            next += written
+            var remaining = written
+            while first < pendingCount, remaining >= pending[first].iov_len {   // skip what was written
+                remaining -= pending[first].iov_len
+                first += 1
+            }
+            if remaining > 0 {
+                pending[first].iov_base += remaining
+                pending[first].iov_len -= remaining
+            }
         }
-        size += bytes.count
+        pendingCount = 0
+        stagingUsed = 0
     }
 
-    /// The lowercase hex SHA-256 of everything written. Call once, when the file is complete.
+    /// The lowercase hex SHA-256 of everything appended. Call once, when the file is complete.
     public func finishHash() -> String {
         hasher.finalize().map { Self.hexByte($0) }.joined()
     }

@@ -75,13 +75,13 @@ public struct UploadForm {
         }
     }
 
-    /// More bytes of the current part, borrowed for the call.
+    /// More bytes of the current part. File bytes may be borrowed until the next ``flush()``.
     public mutating func append(_ bytes: UnsafeRawBufferPointer) throws {
         switch current {
         case .file:
             guard let file else { return }
             guard file.size + bytes.count <= maxFileSize else { throw UploadRejection.fileTooLarge(limit: maxFileSize) }
-            try file.write(bytes)
+            try file.append(bytes)
         case .some(let field):
             let count = texts[field.index]?.count ?? 0
             guard count + bytes.count <= Self.textFieldLimit else {
@@ -95,6 +95,12 @@ public struct UploadForm {
 
     public mutating func endPart() {
         current = nil
+    }
+
+    /// Writes the file bytes gathered since the last flush. The caller calls it before the memory
+    /// it handed to ``append(_:)`` changes (see ``TemporaryFile/append(_:)``).
+    public func flush() throws(StorageError) {
+        try file?.flush()
     }
 
     /// The text of a field as sent (invalid UTF-8 repaired to U+FFFD), or nil if it was not sent.

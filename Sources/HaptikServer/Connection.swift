@@ -173,10 +173,16 @@ final class Connection: BufferedSocketDelegate {
     private func readBody(_ reader: BodyReader) -> Bool {
         let input = socket.input
         guard !input.isEmpty else { return false }
+        if let remaining = reader.decoder.remainingLength, input.count < min(remaining, Worker.bodyBatchBytes) {
+            socket.setReadLowWatermark(min(remaining, Worker.bodyBatchBytes))   // called back once a batch is in
+            return false
+        }
         do {
-            try input.consumeFirstChunk { chunk in
+            let consumed = try input.forEachChunk { chunk in
                 try reader.decoder.decode(chunk) { data throws(ImmediateAnswer) in try reader.sink.consume(data) }
             }
+            try reader.sink.flush()   // before the drain: file bytes are written from the input's chunks
+            input.drain(consumed)
         } catch let answer as ImmediateAnswer {
             request?.bodyBytes = reader.decoder.bytesDecoded
             respond(answer.response, then: .linger)
@@ -190,6 +196,7 @@ final class Connection: BufferedSocketDelegate {
         }
         request?.bodyBytes = reader.decoder.bytesDecoded
         guard reader.decoder.isComplete else { return true }
+        socket.setReadLowWatermark(0)
         switch reader.sink {
         case .upload(let upload): respond(worker.uploads.complete(upload), then: .nextRequest)
         case .discard(let route): answer(route)
@@ -277,6 +284,16 @@ struct ImmediateAnswer: Error {
 }
 
 extension Connection.BodySink {
+    /// Writes what the upload gathered; a storage failure is answered at once.
+    func flush() throws(ImmediateAnswer) {
+        guard case .upload(let upload) = self else { return }
+        do {
+            try upload.flush()
+        } catch {
+            throw ImmediateAnswer(response: .failure(error))
+        }
+    }
+
     /// Passes body bytes on. A failure the client must hear about at once escapes as
     /// ``ImmediateAnswer``; any other makes the rest of the body be dropped and answered at its end.
     mutating func consume(_ data: UnsafeRawBufferPointer) throws(ImmediateAnswer) {

@@ -79,6 +79,11 @@ final class UploadInProgress {
     func consume(_ data: UnsafeRawBufferPointer) throws {
         try parser.feed(data, to: &filler)
     }
+
+    /// Writes the file bytes gathered so far; call before the memory given to ``consume(_:)`` changes.
+    func flush() throws(StorageError) {
+        try filler.form.flush()
+    }
 }
 
 /// Hands the multipart parser's events to the form.

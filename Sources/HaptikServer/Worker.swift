@@ -14,6 +14,9 @@ final class Worker {
     static let lingerSeconds = 2.0
     /// Up to this many bytes per socket read, as the C baseline does (libevent's default is 16 KiB).
     static let maxSingleRead = 262_144
+    /// A body with a known length is handed to its endpoint in batches of up to this many bytes:
+    /// fewer passes and one `writev` per batch, for at most this much buffered per connection.
+    static let bodyBatchBytes = 65_536
 
     let base: EventBase
     let uploads: UploadEndpoint

@@ -41,7 +41,7 @@ struct FileStoreTests {
         var names: Set<String> = []
         for index in 0..<20 {
             let file = try store.createTemporaryFile()
-            try [UInt8(index)].withUnsafeBytes { try file.write($0) }
+            try [UInt8(index)].withUnsafeBytes { try file.append($0); try file.flush() }
             let name = try store.commit(file, as: "bin")
             #expect(name.wholeMatch(of: /[0-9a-f]{32}\.bin/) != nil)
             names.insert(name)
@@ -52,7 +52,7 @@ struct FileStoreTests {
 
     @Test func openStoredServesACommittedFile() throws {
         let file = try store.createTemporaryFile()
-        try Array("hello".utf8).withUnsafeBytes { try file.write($0) }
+        try Array("hello".utf8).withUnsafeBytes { try file.append($0); try file.flush() }
         let name = try store.commit(file, as: "txt")
         let opened = try #require(store.openStored(name: name))
         defer { close(opened.fd) }
@@ -77,7 +77,7 @@ struct FileStoreTests {
 
     @Test func openStoredRefusesARealPartialFile() throws {
         let file = try store.createTemporaryFile()
-        try [1, 2, 3].withUnsafeBytes { try file.write($0) }
+        try [1, 2, 3].withUnsafeBytes { try file.append($0); try file.flush() }
         let name = URL(fileURLWithPath: file.path).lastPathComponent
         #expect(name.hasPrefix(".partial-"))
         #expect(store.openStored(name: name) == nil)
