@@ -173,10 +173,7 @@ final class Connection: BufferedSocketDelegate {
     private func readBody(_ reader: BodyReader) -> Bool {
         let input = socket.input
         guard !input.isEmpty else { return false }
-        if let remaining = reader.decoder.remainingLength, input.count < min(remaining, Worker.bodyBatchBytes) {
-            socket.setReadLowWatermark(min(remaining, Worker.bodyBatchBytes))   // called back once a batch is in
-            return false
-        }
+        if awaitsFullBatch(reader.decoder, buffered: input.count) { return false }
         do {
             let consumed = try input.forEachChunk { chunk in
                 try reader.decoder.decode(chunk) { data throws(ImmediateAnswer) in try reader.sink.consume(data) }
@@ -195,13 +192,25 @@ final class Connection: BufferedSocketDelegate {
             return true
         }
         request?.bodyBytes = reader.decoder.bytesDecoded
-        guard reader.decoder.isComplete else { return true }
+        guard reader.decoder.isComplete else {
+            _ = awaitsFullBatch(reader.decoder, buffered: input.count)
+            return true
+        }
         socket.setReadLowWatermark(0)
         switch reader.sink {
         case .upload(let upload): respond(worker.uploads.complete(upload), then: .nextRequest)
         case .discard(let route): answer(route)
         }
         return true
+    }
+
+    /// Sets the read watermark to the next batch of a body of known length, and says whether fewer
+    /// bytes than that are buffered (then the socket calls back once the batch is in).
+    private func awaitsFullBatch(_ decoder: BodyDecoder, buffered: Int) -> Bool {
+        guard let remaining = decoder.remainingLength else { return false }
+        let batch = min(remaining, Worker.bodyBatchBytes)
+        socket.setReadLowWatermark(batch)
+        return buffered < batch
     }
 
     // MARK: - Answering
