@@ -52,7 +52,10 @@ let package = Package(
         ),
         .target(
             name: "HaptikTestSupport",
-            dependencies: ["HTTP1", "Multipart", "Haptik", "HaptikServer"],
+            dependencies: [
+                "HTTP1", "Multipart", "Haptik", "HaptikServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/HaptikTestSupport",
             swiftSettings: strictSettings
         ),

@@ -156,8 +156,10 @@ final class Connection: BufferedSocketDelegate {
             switch worker.uploads.begin(head) {
             case .reject(let response):
                 respond(response, then: .linger)
+            case .proceed(let upload) where head.hasNoBody:
+                respond(worker.uploads.complete(upload), then: .nextRequest)   // an empty body: malformed at once
             case .proceed(let upload):
-                if head.expectsContinue, !head.hasNoBody { socket.write(ResponseEncoder.continueResponse) }
+                if head.expectsContinue { socket.write(ResponseEncoder.continueResponse) }
                 phase = .readingBody(BodyReader(BodyDecoder(framing: head.framing, limits: worker.httpLimits), .upload(upload)))
             }
         } else if head.hasNoBody {

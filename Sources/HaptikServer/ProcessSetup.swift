@@ -26,18 +26,37 @@ public enum ProcessSetup {
     private static var RLIMIT_NOFILE_VALUE: __rlimit_resource_t { __rlimit_resource_t(RLIMIT_NOFILE.rawValue) }
 }
 
-/// Runs the calling thread's signal loop: the first SIGTERM or SIGINT calls `onTerminate` and lets
-/// the loop end. For the executable only; an in-process server must not take its host's signals.
-public enum SignalLoop {
-    public static func waitForTermination(_ onTerminate: @escaping () -> Void) throws {
-        let base = try EventBase()
-        var watchers: [SignalWatcher] = []
-        let stop = {
-            onTerminate()
-            watchers.forEach { $0.cancel() }
+/// The executable's signal loop: once created it owns SIGTERM and SIGINT, and ``run()`` waits on
+/// the calling thread until the first of them calls `onTerminate`. For the executable only; an
+/// in-process server must not take its host's signals. Create it before announcing readiness, so
+/// that a signal sent the moment the ready line appears is not lost to the default action.
+public final class SignalLoop {
+    private let base: EventBase
+    private var watchers: [SignalWatcher] = []
+
+    public init(onTerminate: @escaping () -> Void) throws {
+        Self.unblockTerminationSignals()
+        base = try EventBase()
+        watchers = try [SIGTERM, SIGINT].map { signal in
+            try SignalWatcher(base: base, signal: signal) { [unowned self] in
+                onTerminate()
+                watchers.forEach { $0.cancel() }   // the loop ends once nothing is left to watch
+            }
         }
-        watchers = try [SIGTERM, SIGINT].map { try SignalWatcher(base: base, signal: $0, action: stop) }
+    }
+
+    /// Blocks until a termination signal has been handled.
+    public func run() {
         base.run()
-        withExtendedLifetime(watchers) {}
+    }
+
+    /// A parent may start us with these signals blocked (threads of a libdispatch pool do), and the
+    /// mask is inherited: unblock them, or SIGTERM would never arrive.
+    private static func unblockTerminationSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 }

@@ -7,7 +7,8 @@ import Haptik
 import HaptikServer
 import Logging
 
-/// `haptik-mock`: a local emulator of Haptik's file-upload API.
+/// `haptik-mock [flags]`: runs the emulator of Haptik's file-upload API in the foreground until
+/// SIGTERM or SIGINT (CONTRACT §1); `haptik-mock healthcheck` probes a running one (``HealthCheck``).
 @main
 struct HaptikMock: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,8 +17,10 @@ struct HaptikMock: ParsableCommand {
         discussion: """
             Every option may also come from an environment variable HAPTIK_MOCK_<NAME> (capitals, '-' as '_'); \
             the flag wins. When ready, prints one line to stdout: Listening on http://HOST:PORT. Logs go to stderr. \
-            SIGTERM or SIGINT stops it gracefully.
-            """)
+            SIGTERM or SIGINT stops it gracefully. 'haptik-mock healthcheck' exits 0 when a running server \
+            answers GET /__admin/health with 200, else 1 (for container health checks; no curl needed).
+            """,
+        subcommands: [HealthCheck.self])
 
     @Option(help: "Address to listen on. [env: HAPTIK_MOCK_HOST] (default: 127.0.0.1)")
     var host: String?
@@ -78,23 +81,38 @@ struct HaptikMock: ParsableCommand {
         do {
             server = try HaptikServer.start(configuration, logger: logger)
         } catch {
-            Self.write("haptik-mock: error: \(error)\n", to: STDERR_FILENO)
+            writeAll("haptik-mock: error: \(error)\n", to: STDERR_FILENO)
             throw ExitCode.failure
         }
         logger.info("ready", metadata: [
             "url": "\(server.url)", "storage": "\(configuration.storageDirectory)",
             "fixtures": "\(settings.fixturesPath)", "workers": "\(configuration.workers)",
         ])
-        Self.write("Listening on \(server.url)\n", to: STDOUT_FILENO)   // unbuffered: flushed now
-        try SignalLoop.waitForTermination {
+        let signals = try SignalLoop {
             logger.info("shutting down", metadata: ["grace_s": "\(configuration.shutdownGrace)"])
             server.shutdown()
         }
+        writeAll("Listening on \(server.url)\n", to: STDOUT_FILENO)   // unbuffered: flushed now
+        signals.run()
         server.waitUntilStopped()
     }
+}
 
-    private static func write(_ text: String, to fd: Int32) {
-        var text = text
-        text.withUTF8 { _ = Glibc.write(fd, $0.baseAddress, $0.count) }
+/// Writes `text` to `fd` unbuffered, so it is out before the next statement runs (stdout's
+/// Listening line must be flushed at once). Short writes to a pipe or terminal are retried.
+func writeAll(_ text: String, to fd: Int32) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
     }
 }

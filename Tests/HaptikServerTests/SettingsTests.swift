@@ -146,7 +146,7 @@ struct SettingsTests {
         ("HAPTIK_MOCK_IDLE_TIMEOUT", "-1"), ("--shutdown-grace", "-5"), ("--shutdown-grace", "86401"),
         ("--public-url", "ftp://x"), ("HAPTIK_MOCK_PUBLIC_URL", "ftp://x"), ("--public-url", "localhost:8080"),
         ("--max-file-size", "-1"), ("--max-file-size", "10MB"), ("HAPTIK_MOCK_MAX_FILE_SIZE", "1.5"),
-        ("--max-connections", "0"), ("HAPTIK_MOCK_MAX_CONNECTIONS", "x"), ("--host", ""), ("HAPTIK_MOCK_FIXTURES", ""),
+        ("--max-connections", "0"), ("HAPTIK_MOCK_MAX_CONNECTIONS", "x"), ("--host", ""),
     ])
     func anInvalidValueNamesItsFlagOrVariable(source: String, value: String) {
         let flags: Flags
@@ -164,6 +164,15 @@ struct SettingsTests {
             guard let error = error as? SettingsError else { return false }
             return error.description.contains(source) && (value.isEmpty || error.description.contains(value))
         }
+    }
+
+    @Test func anEmptyVariableCountsAsUnset() throws {
+        let settings = try Settings(flags: Flags(), environment: [
+            "HAPTIK_MOCK_FIXTURES": "", "HAPTIK_MOCK_PORT": "", "HAPTIK_MOCK_PUBLIC_URL": "",
+        ])
+        #expect(settings.fixturesPath == "Fixtures/fixtures.json")
+        #expect(settings.port == 8080)
+        #expect(settings.publicURL == nil)
     }
 
     @Test func serverConfigurationNamesAMissingFixtureFile() throws {
