@@ -119,13 +119,6 @@ public final class BufferedSocket {
         shutdown(bufferevent_getfd(bev), Int32(SHUT_WR))
     }
 
-    /// Makes the next close send a TCP reset instead of a FIN (`SO_LINGER` 0).
-    public func resetOnClose() {
-        guard let bev else { return }
-        var option = linger(l_onoff: 1, l_linger: 0)
-        setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
-    }
-
     /// Frees the bufferevent (closing the socket), then drops the delegate and the +1. Safe to call twice.
     public func close() {
         guard let bev else { return }

@@ -157,7 +157,7 @@ final class Connection: BufferedSocketDelegate {
             case .reject(let response):
                 respond(response, then: .linger)
             case .proceed(let upload) where head.hasNoBody:
-                respond(worker.uploads.complete(upload), then: .nextRequest)   // an empty body: malformed at once
+                respond(worker.uploads.complete(upload, logger: worker.logger), then: .nextRequest)   // an empty body: malformed at once
             case .proceed(let upload):
                 if head.expectsContinue { socket.write(ResponseEncoder.continueResponse) }
                 phase = .readingBody(BodyReader(BodyDecoder(framing: head.framing, limits: worker.httpLimits), .upload(upload)))
@@ -200,7 +200,7 @@ final class Connection: BufferedSocketDelegate {
         }
         socket.setReadLowWatermark(0)
         switch reader.sink {
-        case .upload(let upload): respond(worker.uploads.complete(upload), then: .nextRequest)
+        case .upload(let upload): respond(worker.uploads.complete(upload, logger: worker.logger), then: .nextRequest)
         case .discard(let route): answer(route)
         }
         return true

@@ -15,8 +15,6 @@ final class ConnectionLimiter: Sendable {
     }
 
     func release() { open.wrappingSubtract(1, ordering: .relaxed) }
-
-    var count: Int { open.load(ordering: .relaxed) }
 }
 
 /// What every worker shares: immutable services and thread-safe counters.

@@ -1,5 +1,6 @@
 import Haptik
 import HTTP1
+import Logging
 import Multipart
 
 /// `POST /v1.0/log_file_from_user/`: the checks on the head, then the streaming of the body into
@@ -34,8 +35,9 @@ struct UploadEndpoint: Sendable {
             fileURLBase: base))
     }
 
-    /// Stores an upload whose body was read whole and answers it.
-    func complete(_ upload: UploadInProgress) -> Response {
+    /// Stores an upload whose body was read whole and answers it; at debug level, logs what was
+    /// stored with its SHA-256.
+    func complete(_ upload: UploadInProgress, logger: Logger) -> Response {
         do {
             try upload.parser.finish()
             let accepted = try upload.filler.form.accept()
@@ -43,6 +45,12 @@ struct UploadEndpoint: Sendable {
             let receipt = Receipt(
                 messageID: messageIDs.take(), messageBody: accepted.messageBody, createdAt: .now(),
                 messageType: accepted.messageType, fileURL: "\(upload.fileURLBase)/content/\(name)")
+            if logger.logLevel <= .debug {
+                logger.debug("upload stored", metadata: [
+                    "upload.message_id": "\(receipt.messageID)", "upload.file": "\(name)",
+                    "upload.bytes": "\(accepted.file.size)", "upload.sha256": "\(accepted.file.finishHash())",
+                ])
+            }
             return .json(status: 200, receipt.json)
         } catch let error as MultipartError {
             return .failure(error)

@@ -47,6 +47,25 @@ import Glibc
         #expect(throws: RawHTTPClientError.self) { try RawHTTPClient(port: port, timeout: 2) }
     }
 
+    @Test func debugLevelLogsEachStoredUploadWithItsSHA256() throws {
+        let storage = try TemporaryDirectory()
+        let mock = try launch(["--log-level", "debug"], storage: storage)
+        let port = try mock.awaitListening()
+        let result = try runCurl([
+            "-sS", "--max-time", "20", "-X", "POST", "http://127.0.0.1:\(port)/v1.0/log_file_from_user/",
+            "-H", "Authorization: Bearer demo-token", "-H", "client-id: demo-client",
+            "-F", "auth_id=user_001", "-F", "business_id=4321", "-F", "message_type=1", "-F", "file=@\(samplePNG)",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        mock.signal(SIGTERM)
+        mock.expectCleanExit()
+        let sha256 = "f64a90040e6f3bd98147f1daae98d79db34137c0944c7350ee148a795438c868"   // sha256sum Fixtures/sample.png
+        let stored = mock.stderrOutput().split(separator: "\n").filter { $0.contains("upload stored") }
+        #expect(stored.count == 1)
+        #expect(stored.first?.contains("upload.sha256=\(sha256)") == true)
+        #expect(stored.first?.contains("upload.bytes=73") == true)
+    }
+
     @Test func sigintAlsoStopsWithExitZero() throws {
         let storage = try TemporaryDirectory()
         let mock = try launch(storage: storage)
