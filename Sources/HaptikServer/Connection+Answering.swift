@@ -1,0 +1,77 @@
+import EventLoop
+import HTTP1
+
+/// Sending answers: one at a time, reading paused while one is in flight, then keep-alive,
+/// close, or a brief linger that drops the client's remaining bytes.
+extension Connection {
+    func answer(_ route: Route, closing: Bool = false) {
+        let after: AfterResponse = closing ? .linger : .nextRequest
+        switch route {
+        case .health:
+            respond(.health, then: after)
+        case .fixed(let response):
+            respond(response, then: after)
+        case .content(let name):
+            guard let file = worker.content.open(name: name) else {
+                respond(.notFound, then: after)
+                return
+            }
+            let keepAlive = !closing && keepsAlive(closesConnection: false)
+            worker.withResponseBuffer { buffer in
+                ResponseEncoder.appendHead(status: 200, contentType: file.contentType, contentLength: file.size,
+                                           keepAlive: keepAlive, date: worker.httpDate, to: &buffer)
+                socket.write(buffer)
+            }
+            socket.writeFile(fd: file.fd, offset: 0, length: file.size)
+            awaitDrain(status: 200, then: keepAlive ? .nextRequest : .close)
+        case .upload:
+            preconditionFailure("uploads are answered by their endpoint")
+        }
+    }
+
+    /// Sends `response`; `then` says what follows once it is sent (keep-alive permitting).
+    func respond(_ response: Response, then: AfterResponse) {
+        let keepAlive = then == .nextRequest && keepsAlive(closesConnection: response.closesConnection)
+        worker.withResponseBuffer { buffer in
+            ResponseEncoder.append(response, keepAlive: keepAlive, date: worker.httpDate, to: &buffer)
+            socket.write(buffer)
+        }
+        let after: AfterResponse = keepAlive ? .nextRequest : (then == .linger || response.closesConnection ? .linger : .close)
+        awaitDrain(status: response.status, then: after)
+    }
+
+    private func keepsAlive(closesConnection: Bool) -> Bool {
+        (request?.keepAlive ?? false) && !closesConnection && !worker.isDraining
+    }
+
+    /// Waits for the answer to reach the kernel, with reading paused; most answers already have.
+    private func awaitDrain(status: Int, then: AfterResponse) {
+        request?.status = status
+        phase = .responding(then: then)
+        if socket.pendingOutputCount == 0 {
+            socketDidDrainOutput(socket)
+        } else {
+            socket.setReading(false)
+        }
+    }
+
+    func startLingering() {
+        phase = .lingering
+        socket.shutdownOutput()
+        socket.setReading(true)
+        socket.input.drain(socket.input.count)
+        do {
+            let timer = try Timer(base: worker.base) { [unowned self] in close() }
+            timer.schedule(after: Worker.lingerSeconds)
+            lingerTimer = timer
+        } catch {
+            close()
+        }
+    }
+
+    func logCompletedRequest() {
+        guard let request else { return }
+        self.request = nil
+        worker.logRequest(request, connectionID: id)
+    }
+}
