@@ -1,5 +1,11 @@
+import Crypto
+
 /// Decides who is calling, from the `Authorization` and `client-id` headers, and what that
 /// client may send. Built once from ``Fixtures``; immutable and shared by every worker.
+///
+/// Tokens are compared in constant time: the presented token's SHA-256 is compared with every
+/// known token's, byte by byte without stopping early, so the time taken reveals neither a
+/// token's length nor how much of it matched.
 public struct Authenticator: Sendable {
     /// A client that proved who it is.
     public struct Caller: Sendable, Equatable {
@@ -18,27 +24,44 @@ public struct Authenticator: Sendable {
         }
     }
 
-    private let callersByToken: [String: Caller]
+    private let callers: [(tokenDigest: [UInt8], caller: Caller)]
 
     public init(fixtures: Fixtures) {
-        var callers: [String: Caller] = [:]
+        var callers: [(tokenDigest: [UInt8], caller: Caller)] = []
         for client in fixtures.clients {
             let caller = Caller(clientID: client.clientID, authIDs: Set(client.authIDs ?? []),
                                 businessIDs: Set(client.businessIDs ?? []))
-            for token in client.tokens { callers[token] = caller }
+            for token in client.tokens { callers.append((Self.digest(token), caller)) }
         }
-        callersByToken = callers
+        self.callers = callers
     }
 
     /// The caller for `authorization` (`Bearer <token>`, scheme in any case) and `clientID`.
     /// - Throws: ``UploadRejection/unauthorized(_:)`` with `token_unknown` for a missing, malformed
     ///   or unknown token, `client_id_mismatch` when the token belongs to another client.
     public func authenticate(authorization: String?, clientID: String?) throws(UploadRejection) -> Caller {
-        guard let token = authorization.flatMap(Self.bearerToken), let caller = callersByToken[token] else {
+        guard let token = authorization.flatMap(Self.bearerToken), let caller = caller(for: token) else {
             throw .unauthorized(.tokenUnknown)
         }
         guard clientID == caller.clientID else { throw .unauthorized(.clientIDMismatch) }
         return caller
+    }
+
+    /// The caller whose token is `token` (the first, if fixtures repeat a token), after comparing
+    /// with every known token.
+    private func caller(for token: String) -> Caller? {
+        let presented = Self.digest(token)
+        var found: Caller?
+        for entry in callers {
+            var difference: UInt8 = 0
+            for index in 0..<presented.count { difference |= entry.tokenDigest[index] ^ presented[index] }
+            if difference == 0, found == nil { found = entry.caller }
+        }
+        return found
+    }
+
+    private static func digest(_ token: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(token.utf8)))
     }
 
     /// The token of a `Bearer` credential (RFC 6750 §2.1), or nil.
