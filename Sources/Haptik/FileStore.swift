@@ -34,16 +34,23 @@ public struct FileStore: Sendable {
         return try TemporaryFile(path: "\(directory)/.partial-\(name)", name: name)
     }
 
-    /// Moves a complete upload to its final, unguessable name `<random>.<ext>` and returns that name.
-    public func commit(_ file: TemporaryFile, as fileExtension: String) throws(StorageError) -> String {
+    /// Moves a complete upload to its final name and returns it: `<random>.<ext>`, unguessable, or
+    /// `<baseName>.<ext>` when given (deterministic mode names files by message id).
+    public func commit(_ file: TemporaryFile, as fileExtension: String,
+                       baseName: String? = nil) throws(StorageError) -> String {
         try file.flush()
         file.closeDescriptor()
-        let name = "\(file.name).\(fileExtension)"
+        let name = "\(baseName ?? file.name).\(fileExtension)"
         guard rename(file.path, "\(directory)/\(name)") == 0 else {
             throw StorageError(errno: errno, doing: "rename")
         }
         file.isCommitted = true
         return name
+    }
+
+    /// Deletes stored uploads by name (a journal reset); names that are not stored uploads are skipped.
+    public func delete(storedNames: [String]) {
+        for name in storedNames where Self.isStoredName(name) { unlink("\(directory)/\(name)") }
     }
 
     /// Opens a stored upload for reading: its descriptor (the caller closes it) and size; nil for any

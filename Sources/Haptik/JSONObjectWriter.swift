@@ -22,6 +22,42 @@ public struct JSONObjectWriter {
         digits.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    /// Adds digits-only text as a number (without leading zeros beyond one), anything else as text.
+    public mutating func add(_ key: String, numberOrText value: String?) {
+        if let value, !value.isEmpty, value.utf8.count <= 18, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+           let number = Int(value) {
+            add(key, number)
+        } else {
+            add(key, value)
+        }
+    }
+
+    public mutating func add(_ key: String, _ value: Bool) {
+        appendKey(key)
+        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+    }
+
+    public mutating func addNull(_ key: String) {
+        appendKey(key)
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    public mutating func add(_ key: String, strings: [String]) {
+        appendKey(key)
+        bytes.append(UInt8(ascii: "["))
+        for (index, value) in strings.enumerated() {
+            if index > 0 { bytes.append(contentsOf: ", ".utf8) }
+            Self.appendString(value, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// Adds already-encoded JSON (an object or an array) as the value.
+    public mutating func add(_ key: String, json: [UInt8]) {
+        appendKey(key)
+        bytes.append(contentsOf: json)
+    }
+
     /// Adds a timestamp in the vendor's `created_at` format.
     public mutating func add(_ key: String, _ value: Timestamp) {
         appendKey(key)

@@ -24,6 +24,8 @@ public final class TemporaryFile {
     private var hasher = SHA256()
     /// Bytes accepted so far, written or pending.
     public private(set) var size = 0
+    /// The file's first bytes (up to 16), for ``FileSniffer``.
+    public private(set) var leadingBytes: [UInt8] = []
     var isCommitted = false
     private let pending = UnsafeMutableBufferPointer<iovec>.allocate(capacity: maxPendingRuns)
     private var pendingCount = 0
@@ -49,6 +51,7 @@ public final class TemporaryFile {
     public func append(_ bytes: UnsafeRawBufferPointer) throws(StorageError) {
         guard let start = bytes.baseAddress, fd >= 0 else { return }
         hasher.update(bufferPointer: bytes)
+        if size < 16 { leadingBytes.append(contentsOf: bytes.prefix(16 - size)) }
         size += bytes.count
         if pendingCount == Self.maxPendingRuns { try flush() }
         if bytes.count >= Self.minimumBorrowedRun {
@@ -92,20 +95,22 @@ public final class TemporaryFile {
         stagingUsed = 0
     }
 
-    /// The lowercase hex SHA-256 of everything appended. Call once, when the file is complete.
+    /// The lowercase hex SHA-256 of everything appended so far.
     public func finishHash() -> String {
-        hasher.finalize().map { Self.hexByte($0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in hasher.finalize() {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     func closeDescriptor() {
         guard fd >= 0 else { return }
         Glibc.close(fd)
         fd = -1
-    }
-
-    private static func hexByte(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
     }
 }
 

@@ -108,6 +108,32 @@ public struct UploadForm {
         Field.named(name).flatMap { texts[$0.index] }.map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Fills in what the form received, for the journal: the text fields as sent, the file's name,
+    /// type, size, hash and sniffed type, and warnings for the test author.
+    public func describe(into entry: inout JournalEntry) {
+        entry.authID = text(Field.authID.rawValue)
+        entry.businessID = text(Field.businessID.rawValue)
+        entry.messageType = text(Field.messageType.rawValue)
+        entry.messageBody = text(Field.messageBody.rawValue)
+        entry.fileName = filename
+        entry.contentType = fileContentType
+        if texts.contains(where: { $0.map { String(validating: $0, as: UTF8.self) == nil } ?? false })
+            || filename?.contains("\u{FFFD}") == true {
+            entry.warnings.append("invalid_utf8")
+        }
+        guard let file else { return }
+        entry.size = file.size
+        entry.sha256 = file.finishHash()
+        entry.sniffedType = FileSniffer.type(of: file.leadingBytes)
+        if file.size == 0 { entry.warnings.append("empty_file") }
+        if entry.messageType == "1", entry.sniffedType == "pdf" { entry.warnings.append("message_type_mismatch") }
+        if let sniffed = entry.sniffedType,
+           let claimed = ContentTypes.extensionOf(filename: filename).flatMap(FileSniffer.type(ofExtension:)),
+           claimed != sniffed {
+            entry.warnings.append("extension_mismatch")
+        }
+    }
+
     /// Checks every field against the vendor's rules and the caller's fixture.
     public func accept() throws(UploadRejection) -> Accepted {
         guard let authID = text(Field.authID.rawValue) else { throw .missingField("auth_id") }

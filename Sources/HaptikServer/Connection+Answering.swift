@@ -4,11 +4,14 @@ import HTTP1
 /// Sending answers: one at a time, reading paused while one is in flight, then keep-alive,
 /// close, or a brief linger that drops the client's remaining bytes.
 extension Connection {
-    func answer(_ route: Route, closing: Bool = false) {
+    func answer(_ route: Route, closing: Bool = false, body: [UInt8] = []) {
         let after: AfterResponse = closing ? .linger : .nextRequest
         switch route {
-        case .health:
-            respond(.health, then: after)
+        case .admin(let adminRoute):
+            switch worker.admin.answer(adminRoute, body: body) {
+            case .response(let response): respond(response, then: after)
+            case .wait(let wait): park(wait)
+            }
         case .fixed(let response):
             respond(response, then: after)
         case .content(let name):
@@ -27,6 +30,35 @@ extension Connection {
         case .upload:
             preconditionFailure("uploads are answered by their endpoint")
         }
+    }
+
+    /// Parks a `wait_for` query: reading pauses until the journal has enough matching entries
+    /// (``recheckWait()``, run by the worker after appends) or the timeout passes.
+    private func park(_ wait: JournalWait) {
+        let query = WaitingQuery(wait)
+        phase = .waiting(query)
+        socket.setReading(false)
+        worker.startWaiting(self)
+        do {
+            let timer = try Timer(base: worker.base) { [unowned self] in finishWait(timedOut: true) }
+            timer.schedule(after: wait.timeoutSeconds)
+            query.timer = timer
+        } catch {
+            finishWait(timedOut: true)
+        }
+    }
+
+    /// Answers a parked query if enough entries now match.
+    func recheckWait() {
+        guard case .waiting(let query) = phase, worker.admin.isSatisfied(query.wait) else { return }
+        finishWait(timedOut: false)
+    }
+
+    private func finishWait(timedOut: Bool) {
+        guard case .waiting(let query) = phase else { return }
+        query.timer?.cancel()
+        worker.stopWaiting(self)
+        respond(worker.admin.listing(query.wait.filter, timedOut: timedOut), then: .nextRequest)
     }
 
     /// Sends `response`; `then` says what follows once it is sent (keep-alive permitting).
@@ -74,4 +106,12 @@ extension Connection {
         self.request = nil
         worker.logRequest(request, connectionID: id)
     }
+}
+
+/// A parked `wait_for` query and its timeout.
+final class WaitingQuery {
+    let wait: JournalWait
+    var timer: Timer?
+
+    init(_ wait: JournalWait) { self.wait = wait }
 }

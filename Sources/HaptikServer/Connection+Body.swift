@@ -8,8 +8,13 @@ extension Connection {
     /// Where body bytes go.
     enum BodySink {
         case upload(UploadInProgress)
+        /// An upload refused mid-body for a reason that waits for the body's end: the rest is read
+        /// and dropped, then `response` is sent and the upload journaled.
+        case rejectedUpload(UploadInProgress, Response, reason: String)
         /// Read and drop the body, then answer `route`.
         case discard(then: Route)
+        /// Keep the body (a small JSON document for the admin API), then answer `route` with it.
+        case collect(BodyCollector, then: AdminRoute)
     }
 
     /// The body being read: its framing and its destination, changed in place as bytes arrive.
@@ -36,15 +41,12 @@ extension Connection {
             try reader.sink.flush()   // before the drain: file bytes are written from the input's chunks
             input.drain(consumed)
         } catch let answer as ImmediateAnswer {
-            request?.bodyBytes = reader.decoder.bytesDecoded
-            respond(answer.response, then: .linger)
-            return true
+            return answerAtOnce(answer, reader)
         } catch let error as HTTPParseError {
-            respond(.failure(error), then: .linger)
-            return true
+            return answerAtOnce(ImmediateAnswer(response: .failure(error), reason: "malformed_request"), reader)
         } catch {
-            respond(.error(status: 500, "internal error: \(error)", closesConnection: true), then: .linger)
-            return true
+            let response = Response.error(status: 500, "internal error: \(error)", closesConnection: true)
+            return answerAtOnce(ImmediateAnswer(response: response, reason: "internal_error"), reader)
         }
         request?.bodyBytes = reader.decoder.bytesDecoded
         guard reader.decoder.isComplete else {
@@ -52,11 +54,35 @@ extension Connection {
             return true
         }
         socket.setReadLowWatermark(0)
+        let bytesReceived = reader.decoder.bytesDecoded
         switch reader.sink {
-        case .upload(let upload): respond(worker.uploads.complete(upload, logger: worker.logger), then: .nextRequest)
-        case .discard(let route): answer(route)
+        case .upload(let upload):
+            respond(worker.uploads.complete(upload, bytesReceived: bytesReceived, logger: worker.logger),
+                    then: .nextRequest)
+        case .rejectedUpload(let upload, let response, let reason):
+            upload.journal(status: response.status, reason: reason, bytesReceived: bytesReceived)
+            respond(response, then: .nextRequest)
+        case .discard(let route):
+            answer(route)
+        case .collect(let collector, let route):
+            answer(.admin(route), body: collector.bytes)
         }
         return true
+    }
+
+    /// Sends an answer that cannot wait for the rest of the body, then lingers; an upload is journaled.
+    private func answerAtOnce(_ answer: ImmediateAnswer, _ reader: BodyReader) -> Bool {
+        request?.bodyBytes = reader.decoder.bytesDecoded
+        reader.sink.upload?.journal(status: answer.response.status, reason: answer.reason,
+                                    bytesReceived: reader.decoder.bytesDecoded)
+        respond(answer.response, then: .linger)
+        return true
+    }
+
+    /// Journals an upload whose client went away (or was closed) before the answer.
+    func journalUnansweredUpload(reason: String) {
+        guard case .readingBody(let reader) = phase, let upload = reader.sink.upload else { return }
+        upload.journal(status: nil, reason: reason, bytesReceived: reader.decoder.bytesDecoded)
     }
 
     /// Sets the read watermark to the next batch of a body of known length, and says whether fewer
@@ -72,35 +98,61 @@ extension Connection {
 /// An answer that cannot wait for the rest of the body (413 for the file, 507/500 for storage).
 struct ImmediateAnswer: Error {
     let response: Response
+    /// The journal's reason code.
+    let reason: String
 }
 
 extension Connection.BodySink {
+    /// The upload this body feeds or fed, if any.
+    var upload: UploadInProgress? {
+        switch self {
+        case .upload(let upload), .rejectedUpload(let upload, _, _): upload
+        case .discard, .collect: nil
+        }
+    }
+
     /// Writes what the upload gathered; a storage failure is answered at once.
     func flush() throws(ImmediateAnswer) {
         guard case .upload(let upload) = self else { return }
         do {
             try upload.flush()
         } catch {
-            throw ImmediateAnswer(response: .failure(error))
+            throw ImmediateAnswer(response: .failure(error), reason: error.reason)
         }
     }
 
     /// Passes body bytes on. A failure the client must hear about at once escapes as
     /// ``ImmediateAnswer``; any other makes the rest of the body be dropped and answered at its end.
     mutating func consume(_ data: UnsafeRawBufferPointer) throws(ImmediateAnswer) {
+        if case .collect(let collector, _) = self {
+            guard collector.bytes.count + data.count <= BodyCollector.limit else {
+                let response = Response.error(status: 413, "request body exceeds \(BodyCollector.limit) bytes",
+                                              closesConnection: true)
+                throw ImmediateAnswer(response: response, reason: "body_too_large")
+            }
+            collector.bytes.append(contentsOf: data)
+            return
+        }
         guard case .upload(let upload) = self else { return }
         do {
             try upload.consume(data)
         } catch let rejection as UploadRejection where rejection.answersBeforeBodyEnd {
-            throw ImmediateAnswer(response: .failure(rejection, beforeBodyEnd: true))
+            throw ImmediateAnswer(response: .failure(rejection, beforeBodyEnd: true), reason: rejection.reason)
         } catch let error as StorageError {
-            throw ImmediateAnswer(response: .failure(error))
+            throw ImmediateAnswer(response: .failure(error), reason: error.reason)
         } catch let error as MultipartError {
-            self = .discard(then: .fixed(.failure(error)))
+            self = .rejectedUpload(upload, .failure(error), reason: "malformed_multipart")
         } catch let rejection as UploadRejection {
-            self = .discard(then: .fixed(.failure(rejection)))
+            self = .rejectedUpload(upload, .failure(rejection), reason: rejection.reason)
         } catch {
-            throw ImmediateAnswer(response: .error(status: 500, "internal error: \(error)", closesConnection: true))
+            let response = Response.error(status: 500, "internal error: \(error)", closesConnection: true)
+            throw ImmediateAnswer(response: response, reason: "internal_error")
         }
     }
+}
+
+/// The body of an admin request, kept whole: at most ``limit`` bytes.
+final class BodyCollector {
+    static let limit = 1_048_576
+    var bytes: [UInt8] = []
 }

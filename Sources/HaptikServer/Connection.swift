@@ -12,6 +12,8 @@ final class Connection: BufferedSocketDelegate {
         /// `searchedUpTo`: how far the input has been searched for the head's end without finding it.
         case awaitingHead(searchedUpTo: Int)
         case readingBody(BodyReader)
+        /// `GET /__admin/uploads?wait_for=N`, parked until enough entries match or the time is up.
+        case waiting(WaitingQuery)
         /// `then`: what happens once the answer has been handed to the kernel.
         case responding(then: AfterResponse)
         /// Answered early with `Connection: close`: the client's remaining bytes are read and dropped,
@@ -63,6 +65,7 @@ final class Connection: BufferedSocketDelegate {
     }
 
     func socket(_ socket: BufferedSocket, didEndWith reason: SocketEnd) {
+        journalUnansweredUpload(reason: reason == .timeout ? "idle_timeout" : "client_disconnected")
         if case .readingBody = phase, let request {
             worker.logger.info("request aborted", metadata: [
                 "connection.id": "\(id)", "http.method": "\(request.method)", "http.path": "\(request.path)",
@@ -75,6 +78,8 @@ final class Connection: BufferedSocketDelegate {
     /// Closes the socket and forgets the request in progress. Safe to call twice.
     func close() {
         if case .closed = phase { return }
+        journalUnansweredUpload(reason: "connection_closed")   // shutdown's grace ended mid-body
+        if case .waiting(let query) = phase { query.timer?.cancel() }
         phase = .closed
         lingerTimer?.cancel()
         lingerTimer = nil
@@ -94,7 +99,7 @@ final class Connection: BufferedSocketDelegate {
             case .lingering:
                 socket.input.drain(socket.input.count)
                 return
-            case .responding, .closed:
+            case .responding, .waiting, .closed:
                 return
             }
             if !progressed { return }
@@ -135,15 +140,19 @@ final class Connection: BufferedSocketDelegate {
         request = RequestRecord(head: head)
         let route = Route(head)
         if case .upload = route {
-            switch worker.uploads.begin(head) {
+            switch worker.uploads.begin(head, authenticator: worker.authenticator) {
             case .reject(let response):
                 respond(response, then: .linger)
-            case .proceed(let upload) where head.hasNoBody:
-                respond(worker.uploads.complete(upload, logger: worker.logger), then: .nextRequest)   // an empty body: malformed at once
+            case .proceed(let upload) where head.hasNoBody:   // an empty body: malformed at once
+                respond(worker.uploads.complete(upload, bytesReceived: 0, logger: worker.logger), then: .nextRequest)
             case .proceed(let upload):
                 if head.expectsContinue { socket.write(ResponseEncoder.continueResponse) }
                 phase = .readingBody(BodyReader(BodyDecoder(framing: head.framing, limits: worker.httpLimits), .upload(upload)))
             }
+        } else if case .admin(let adminRoute) = route, adminRoute.takesBody, !head.hasNoBody {
+            if head.expectsContinue { socket.write(ResponseEncoder.continueResponse) }
+            phase = .readingBody(BodyReader(BodyDecoder(framing: head.framing, limits: worker.httpLimits),
+                                            .collect(BodyCollector(), then: adminRoute)))
         } else if head.hasNoBody {
             answer(route)
         } else if head.expectsContinue {

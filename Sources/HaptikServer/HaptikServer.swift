@@ -1,6 +1,6 @@
 import Dispatch
 import EventLoop
-import Haptik
+public import Haptik
 public import Logging
 import Synchronization
 
@@ -8,25 +8,43 @@ import Synchronization
 ///
 /// ``start(_:logger:)`` returns once every listener is bound, so callers (tests included) can
 /// connect at once. ``shutdown()`` begins a graceful stop from any thread; ``waitUntilStopped()``
-/// blocks until every worker's loop has ended.
+/// blocks until every worker's loop has ended. The journal, clock and fixtures are reachable
+/// in-process too, for Swift tests that drive the mock without HTTP.
 public final class HaptikServer: Sendable {
     /// The host as configured.
     public let host: String
     /// The port actually bound (the OS's choice when 0 was asked for).
     public let port: Int
-    private let switches: [ShutdownSwitch]
+    /// Every request to the upload endpoint.
+    public let journal: UploadJournal
+    /// `created_at` and `received_at`; fixed or real.
+    public let clock: MockClock
+    /// The fixtures in use, replaceable while running.
+    public let fixtures: FixtureSource
+    private let store: FileStore
+    private let shutdownTriggers: [CrossThreadTrigger]
     private let stopped: DispatchGroup
 
-    private init(host: String, port: Int, switches: [ShutdownSwitch], stopped: DispatchGroup) {
+    private init(host: String, port: Int, shared: SharedState, shutdownTriggers: [CrossThreadTrigger],
+                 stopped: DispatchGroup) {
         self.host = host
         self.port = port
-        self.switches = switches
+        journal = shared.admin.journal
+        clock = shared.admin.clock
+        fixtures = shared.fixtures
+        store = shared.admin.store
+        self.shutdownTriggers = shutdownTriggers
         self.stopped = stopped
     }
 
     /// `http://HOST:PORT`, as printed in the ready line.
     public var url: String {
         host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+    }
+
+    /// Empties the journal and deletes the stored files, or only `session`'s (`DELETE /__admin/uploads`).
+    public func resetUploads(session: String? = nil) {
+        store.delete(storedNames: journal.removeAll(session: session))
     }
 
     /// Binds every worker and starts their loops.
@@ -38,12 +56,7 @@ public final class HaptikServer: Sendable {
         } catch {
             throw StartupError(error.detail)
         }
-        let shared = SharedState(
-            uploads: UploadEndpoint(
-                authenticator: Authenticator(fixtures: configuration.fixtures), store: store,
-                messageIDs: MessageIDs(), maxFileSize: configuration.maxFileSize,
-                publicURL: configuration.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }),
-            limiter: ConnectionLimiter(limit: configuration.maxConnections))
+        let shared = makeSharedState(configuration, store: store)
         EventBase.enableThreadSafety()
         var address: SocketAddress
         do {
@@ -53,28 +66,44 @@ public final class HaptikServer: Sendable {
             throw StartupError(error.description)
         }
         let stopped = DispatchGroup()
-        var switches: [ShutdownSwitch] = []
+        var shutdownTriggers: [CrossThreadTrigger] = []
         for index in 0..<max(1, configuration.workers) {
             let launch = WorkerLaunch(index: index, address: address, configuration: configuration,
                                       shared: shared, logger: logger)
-            let started = launch.start(in: stopped)
-            switch started {
-            case .success(let (bound, shutdownSwitch)):
+            switch launch.start(in: stopped) {
+            case .success(let (bound, shutdownTrigger)):
                 address = bound   // with --port 0, the others bind the port the first one got
-                switches.append(shutdownSwitch)
+                shutdownTriggers.append(shutdownTrigger)
             case .failure(let error):
-                switches.forEach { $0.trigger() }
+                shutdownTriggers.forEach { $0.pull() }
                 stopped.wait()
                 throw error
             }
         }
-        return HaptikServer(host: configuration.host, port: address.port, switches: switches, stopped: stopped)
+        return HaptikServer(host: configuration.host, port: address.port, shared: shared,
+                            shutdownTriggers: shutdownTriggers, stopped: stopped)
+    }
+
+    private static func makeSharedState(_ configuration: ServerConfiguration, store: FileStore) -> SharedState {
+        let triggers = TriggerRegistry()
+        let journal = UploadJournal(capacity: configuration.maxJournalEntries) { triggers.pullAll() }
+        let clock = MockClock(fixedAt: configuration.clock)
+        let fixtures = FixtureSource(configuration.fixtures, path: configuration.fixturesPath)
+        let uploads = UploadEndpoint(
+            store: store, messageIDs: MessageIDs(startingAt: configuration.messageIDStart ?? 1), journal: journal,
+            clock: clock, maxFileSize: configuration.maxFileSize,
+            publicURL: configuration.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
+            namesFilesByMessageID: configuration.isDeterministic)
+        return SharedState(
+            uploads: uploads, admin: AdminEndpoint(journal: journal, store: store, clock: clock, fixtures: fixtures),
+            fixtures: fixtures, limiter: ConnectionLimiter(limit: configuration.maxConnections),
+            journalTriggers: triggers)
     }
 
     /// Begins a graceful stop: listeners close at once, idle connections close, requests in flight
     /// get the grace period. Safe from any thread; returns at once.
     public func shutdown() {
-        for shutdownSwitch in switches { shutdownSwitch.trigger() }
+        for trigger in shutdownTriggers { trigger.pull() }
     }
 
     /// Blocks until every worker has stopped.
@@ -97,8 +126,8 @@ private struct WorkerLaunch: Sendable {
     let shared: SharedState
     let logger: Logger
 
-    func start(in group: DispatchGroup) -> Result<(SocketAddress, ShutdownSwitch), StartupError> {
-        let outcome = Mutex<Result<(SocketAddress, ShutdownSwitch), StartupError>?>(nil)
+    func start(in group: DispatchGroup) -> Result<(SocketAddress, CrossThreadTrigger), StartupError> {
+        let outcome = Mutex<Result<(SocketAddress, CrossThreadTrigger), StartupError>?>(nil)
         let ready = DispatchSemaphore(value: 0)
         group.enter()
         let body: @Sendable () -> Void = { [self] in
@@ -116,11 +145,14 @@ private struct WorkerLaunch: Sendable {
                 ready.signal()
                 return
             }
-            let shutdownSwitch = worker.makeShutdownSwitch()
-            outcome.withLock { $0 = .success((worker.boundAddress ?? address, shutdownSwitch)) }
+            let shutdownTrigger = worker.makeShutdownTrigger()
+            let journalTrigger = worker.makeJournalTrigger()
+            shared.journalTriggers.add(journalTrigger)
+            outcome.withLock { $0 = .success((worker.boundAddress ?? address, shutdownTrigger)) }
             ready.signal()
             worker.run()
-            shutdownSwitch.disconnect()
+            shutdownTrigger.disconnect()
+            journalTrigger.disconnect()
         }
         do {
             try LoopThread.start(name: "haptik-worker-\(index)", body)

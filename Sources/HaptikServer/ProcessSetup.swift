@@ -34,7 +34,10 @@ public final class SignalLoop {
     private let base: EventBase
     private var watchers: [SignalWatcher] = []
 
-    public init(onTerminate: @escaping () -> Void) throws {
+    /// - Parameters:
+    ///   - onTerminate: runs on the first SIGTERM or SIGINT; then the loop ends.
+    ///   - onReload: runs on each SIGHUP until then.
+    public init(onTerminate: @escaping () -> Void, onReload: @escaping () -> Void = {}) throws {
         Self.unblockTerminationSignals()
         base = try EventBase()
         watchers = try [SIGTERM, SIGINT].map { signal in
@@ -43,6 +46,7 @@ public final class SignalLoop {
                 watchers.forEach { $0.cancel() }   // the loop ends once nothing is left to watch
             }
         }
+        watchers.append(try SignalWatcher(base: base, signal: SIGHUP, action: onReload))
     }
 
     /// Blocks until a termination signal has been handled.
@@ -57,6 +61,7 @@ public final class SignalLoop {
         sigemptyset(&signals)
         sigaddset(&signals, SIGTERM)
         sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGHUP)
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 }

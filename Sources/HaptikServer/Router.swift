@@ -4,7 +4,7 @@ import HTTP1
 enum Route: Equatable {
     case upload
     case content(name: String)
-    case health
+    case admin(AdminRoute)
     /// Answered without looking further (404, 405), once the body has been read.
     case fixed(Response)
 
@@ -16,8 +16,12 @@ enum Route: Equatable {
         switch path {
         case Self.uploadPath:
             self = head.method == "POST" ? .upload : .fixed(.methodNotAllowed(allow: "POST"))
-        case "/__admin/health":
-            self = head.method == "GET" ? .health : .fixed(.methodNotAllowed(allow: "GET"))
+        case _ where path.hasPrefix("/__admin/"):
+            switch AdminRoute.route(head) {
+            case .success(let route): self = .admin(route)
+            case .failure(let failure): self = .fixed(failure.response)
+            case nil: self = .fixed(.notFound)
+            }
         case _ where path.hasPrefix(Self.contentPrefix):
             self = head.method == "GET"
                 ? .content(name: String(path.dropFirst(Self.contentPrefix.count)))

@@ -18,10 +18,23 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGrace: Double
     /// Open client connections across all workers; more are closed at once.
     public var maxConnections: Int
+    /// Journal entries kept; older ones are dropped and counted.
+    public var maxJournalEntries: Int
+    /// A fixed `created_at`/`received_at` (`--clock`); nil for real time.
+    public var clock: Timestamp?
+    /// The first `message_id` (`--message-id-start`); nil starts at 1.
+    public var messageIDStart: Int?
+    /// The fixture file, re-read on SIGHUP; nil when the fixtures were given in code.
+    public var fixturesPath: String?
+
+    /// With `--clock` or `--message-id-start`, stored files are named by message id.
+    public var isDeterministic: Bool { clock != nil || messageIDStart != nil }
 
     public init(host: String = "127.0.0.1", port: Int = 8080, workers: Int = 1, fixtures: Fixtures,
                 storageDirectory: String, publicURL: String? = nil, maxFileSize: Int = 10_485_760,
-                idleTimeout: Double = 30, shutdownGrace: Double = 5, maxConnections: Int = 4096) {
+                idleTimeout: Double = 30, shutdownGrace: Double = 5, maxConnections: Int = 4096,
+                maxJournalEntries: Int = 10_000, clock: Timestamp? = nil, messageIDStart: Int? = nil,
+                fixturesPath: String? = nil) {
         self.host = host
         self.port = port
         self.workers = workers
@@ -32,5 +45,9 @@ public struct ServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.shutdownGrace = shutdownGrace
         self.maxConnections = maxConnections
+        self.maxJournalEntries = maxJournalEntries
+        self.clock = clock
+        self.messageIDStart = messageIDStart
+        self.fixturesPath = fixturesPath
     }
 }

@@ -4,63 +4,85 @@ import Logging
 import Multipart
 
 /// `POST /v1.0/log_file_from_user/`: the checks on the head, then the streaming of the body into
-/// an ``UploadForm``, then the answer. Shared by every worker; immutable.
+/// an ``UploadForm``, then the answer; every request is journaled. Shared by every worker; immutable.
 struct UploadEndpoint: Sendable {
-    let authenticator: Authenticator
     let store: FileStore
     let messageIDs: MessageIDs
+    let journal: UploadJournal
+    let clock: MockClock
     let maxFileSize: Int
     let publicURL: String?
+    /// Deterministic mode: stored files are named `<message_id>.<ext>`.
+    let namesFilesByMessageID: Bool
 
     /// The head checks of CONTRACT §4, in order. Returns the upload to feed, or the answer to send
     /// at once (with `Connection: close`, the body unread).
-    func begin(_ head: RequestHead) -> HeadCheck {
+    func begin(_ head: RequestHead, authenticator: Authenticator) -> HeadCheck {
+        var entry = JournalEntry(receivedAt: clock.now(), clientID: head.value(of: "client-id"),
+                                 session: head.value(of: "x-mock-session"))
         let caller: Authenticator.Caller
         do {
-            caller = try authenticator.authenticate(
-                authorization: head.value(of: "authorization"), clientID: head.value(of: "client-id"))
+            caller = try authenticator.authenticate(authorization: head.value(of: "authorization"),
+                                                    clientID: entry.clientID)
         } catch {
-            return .reject(.failure(error, beforeBodyEnd: true))
+            return reject(&entry, .failure(error, beforeBodyEnd: true), reason: error.reason)
         }
         guard let contentType = head.value(of: "content-type"),
               let boundary = MultipartBoundary.from(contentType: contentType),
               let parser = try? MultipartParser(boundary: boundary)
-        else { return .reject(.notMultipart) }
+        else { return reject(&entry, .notMultipart, reason: "malformed_multipart") }
         if case .contentLength(let length) = head.framing, length > maxFileSize + 1_048_576 {
-            return .reject(.contentLengthTooLarge(limit: maxFileSize))
+            return reject(&entry, .contentLengthTooLarge(limit: maxFileSize), reason: "file_too_large")
         }
         let base = publicURL ?? "http://\(head.value(of: "host") ?? "localhost")"
         return .proceed(UploadInProgress(
             parser: parser, filler: FormFiller(form: UploadForm(caller: caller, store: store, maxFileSize: maxFileSize)),
-            fileURLBase: base))
+            fileURLBase: base, entry: entry, journal: journal))
     }
 
-    /// Stores an upload whose body was read whole and answers it; at debug level, logs what was
-    /// stored with its SHA-256.
-    func complete(_ upload: UploadInProgress, logger: Logger) -> Response {
+    private func reject(_ entry: inout JournalEntry, _ response: Response, reason: String) -> HeadCheck {
+        entry.status = response.status
+        entry.reason = reason
+        journal.append(entry)
+        return .reject(response)
+    }
+
+    /// Stores an upload whose body was read whole, journals it and answers it; at debug level,
+    /// logs what was stored with its SHA-256.
+    func complete(_ upload: UploadInProgress, bytesReceived: Int, logger: Logger) -> Response {
+        var entry = upload.entry
+        entry.bytesReceived = bytesReceived
+        upload.filler.form.describe(into: &entry)
+        let response: Response
         do {
             try upload.parser.finish()
             let accepted = try upload.filler.form.accept()
-            let name = try store.commit(accepted.file, as: accepted.fileExtension)
+            let messageID = messageIDs.take()
+            let name = try store.commit(accepted.file, as: accepted.fileExtension,
+                                        baseName: namesFilesByMessageID ? String(messageID) : nil)
             let receipt = Receipt(
-                messageID: messageIDs.take(), messageBody: accepted.messageBody, createdAt: .now(),
+                messageID: messageID, messageBody: accepted.messageBody, createdAt: clock.now(),
                 messageType: accepted.messageType, fileURL: "\(upload.fileURLBase)/content/\(name)")
             if logger.logLevel <= .debug {
                 logger.debug("upload stored", metadata: [
-                    "upload.message_id": "\(receipt.messageID)", "upload.file": "\(name)",
-                    "upload.bytes": "\(accepted.file.size)", "upload.sha256": "\(accepted.file.finishHash())",
+                    "upload.message_id": "\(messageID)", "upload.file": "\(name)",
+                    "upload.bytes": "\(accepted.file.size)", "upload.sha256": "\(entry.sha256 ?? "")",
                 ])
             }
-            return .json(status: 200, receipt.json)
+            (entry.messageID, entry.fileURL, entry.storedName) = (messageID, receipt.fileURL, name)
+            response = .json(status: 200, receipt.json)
         } catch let error as MultipartError {
-            return .failure(error)
+            (entry.reason, response) = ("malformed_multipart", .failure(error))
         } catch let rejection as UploadRejection {
-            return .failure(rejection)
+            (entry.reason, response) = (rejection.reason, .failure(rejection))
         } catch let error as StorageError {
-            return .failure(error)
+            (entry.reason, response) = (error.reason, .failure(error))
         } catch {
-            return .error(status: 500, "internal error: \(error)")
+            (entry.reason, response) = ("internal_error", .error(status: 500, "internal error: \(error)"))
         }
+        entry.status = response.status
+        journal.append(entry)
+        return response
     }
 }
 
@@ -76,11 +98,27 @@ final class UploadInProgress {
     var parser: MultipartParser
     var filler: FormFiller
     let fileURLBase: String
+    /// The journal entry so far: what the head said.
+    let entry: JournalEntry
+    private let journal: UploadJournal
 
-    init(parser: MultipartParser, filler: FormFiller, fileURLBase: String) {
+    init(parser: MultipartParser, filler: FormFiller, fileURLBase: String, entry: JournalEntry,
+         journal: UploadJournal) {
         self.parser = parser
         self.filler = filler
         self.fileURLBase = fileURLBase
+        self.entry = entry
+        self.journal = journal
+    }
+
+    /// Journals this upload as it stands, answered with `status` (nil: unanswered, "aborted").
+    func journal(status: Int?, reason: String, bytesReceived: Int) {
+        var entry = entry
+        entry.status = status
+        entry.reason = reason
+        entry.bytesReceived = bytesReceived
+        filler.form.describe(into: &entry)
+        journal.append(entry)
     }
 
     /// Parses more body bytes. Throws ``MultipartError``, ``UploadRejection`` or ``StorageError``.

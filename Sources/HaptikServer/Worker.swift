@@ -20,6 +20,7 @@ final class Worker {
 
     let base: EventBase
     let uploads: UploadEndpoint
+    let admin: AdminEndpoint
     let content: ContentEndpoint
     let httpLimits = HTTPLimits.default
     let logger: Logger
@@ -29,6 +30,11 @@ final class Worker {
     private var connections: [Int: Connection] = [:]
     private var nextConnectionID = 0
     private var shutdownWakeup: Wakeup?
+    private var journalWakeup: Wakeup?
+    private let fixtures: FixtureSource
+    private var cachedAuthenticator: (version: Int, authenticator: Authenticator)
+    /// Connections parked on `wait_for`, rechecked after journal appends.
+    private var waiting: [Int: Connection] = [:]
     private var graceTimer: Timer?
     private(set) var isDraining = false
     private var responseBuffer: [UInt8] = []
@@ -39,7 +45,10 @@ final class Worker {
          logger: Logger) throws {
         base = try EventBase()
         uploads = shared.uploads
+        admin = shared.admin
         content = ContentEndpoint(store: shared.uploads.store)
+        fixtures = shared.fixtures
+        cachedAuthenticator = (shared.fixtures.version, shared.fixtures.authenticator)
         limiter = shared.limiter
         self.configuration = configuration
         var logger = logger
@@ -48,13 +57,39 @@ final class Worker {
         responseBuffer.reserveCapacity(1024)
         listener = try Listener(base: base, address: address) { [unowned self] fd in accept(fd) }
         shutdownWakeup = try Wakeup(base: base) { [unowned self] in beginShutdown() }
+        journalWakeup = try Wakeup(base: base) { [unowned self] in
+            for connection in Array(waiting.values) { connection.recheckWait() }
+        }
     }
 
     /// The address the listener bound, with the real port.
     var boundAddress: SocketAddress? { listener?.address }
 
     /// A thread-safe trigger of ``beginShutdown()``.
-    func makeShutdownSwitch() -> ShutdownSwitch { ShutdownSwitch(shutdownWakeup) }
+    func makeShutdownTrigger() -> CrossThreadTrigger { CrossThreadTrigger(shutdownWakeup) }
+
+    /// A thread-safe trigger that rechecks the connections parked on `wait_for`.
+    func makeJournalTrigger() -> CrossThreadTrigger { CrossThreadTrigger(journalWakeup) }
+
+    /// The fixtures' authenticator, refreshed when a new document was swapped in (one atomic load
+    /// per request otherwise).
+    var authenticator: Authenticator {
+        let version = fixtures.version
+        if version != cachedAuthenticator.version {
+            cachedAuthenticator = (version, fixtures.authenticator)
+        }
+        return cachedAuthenticator.authenticator
+    }
+
+    func startWaiting(_ connection: Connection) {
+        waiting[connection.id] = connection
+        admin.journal.beginWaiting()
+    }
+
+    func stopWaiting(_ connection: Connection) {
+        guard waiting.removeValue(forKey: connection.id) != nil else { return }
+        admin.journal.endWaiting()
+    }
 
     /// Runs the loop until shutdown completes.
     func run() {
@@ -82,6 +117,7 @@ final class Worker {
     }
 
     func connectionDidClose(_ connection: Connection) {
+        stopWaiting(connection)
         guard connections.removeValue(forKey: connection.id) != nil else { return }
         limiter.release()
         if isDraining, connections.isEmpty { finishShutdown() }
@@ -141,15 +177,15 @@ final class Worker {
     }
 }
 
-/// Tells a worker, from any thread, to begin its shutdown. `@unchecked Sendable`: the wakeup is
-/// only triggered, which libevent makes thread-safe, and the worker clears it under the lock before
-/// its loop's base goes away.
-final class ShutdownSwitch: @unchecked Sendable {
+/// Runs an action on a worker's loop, pulled from any thread (shutdown, journal appends).
+/// `@unchecked Sendable`: the wakeup is only triggered, which libevent makes thread-safe, and the
+/// worker disconnects it under the lock before its loop's base goes away.
+final class CrossThreadTrigger: @unchecked Sendable {
     private let wakeup: Mutex<Wakeup?>
 
     init(_ wakeup: Wakeup?) { self.wakeup = Mutex(wakeup) }
 
-    func trigger() { wakeup.withLock { $0?.trigger() } }
+    func pull() { wakeup.withLock { $0?.trigger() } }
 
     /// Called by the worker's thread once its loop has ended.
     func disconnect() { wakeup.withLock { $0 = nil } }

@@ -55,10 +55,23 @@ struct HaptikMock: ParsableCommand {
     @Option(help: "Open connections in all; more are closed at once. [env: HAPTIK_MOCK_MAX_CONNECTIONS] (default: 4096)")
     var maxConnections: String?
 
+    @Option(help: "Journal entries kept; older ones are dropped and counted. [env: HAPTIK_MOCK_MAX_JOURNAL_ENTRIES] (default: 10000)")
+    var maxJournalEntries: String?
+
+    @Option(help: "Fix created_at to this ISO 8601 time (UTC unless an offset is given); files are then named by message_id. [env: HAPTIK_MOCK_CLOCK]")
+    var clock: String?
+
+    @Option(help: "The first message_id; files are then named by message_id. [env: HAPTIK_MOCK_MESSAGE_ID_START] (default: 1)")
+    var messageIdStart: String?
+
+    @Option(help: "Write the Listening URL to this file, atomically, once listening. [env: HAPTIK_MOCK_PORT_FILE]")
+    var portFile: String?
+
     var flags: Flags {
         Flags(host: host, port: port, fixtures: fixtures, storageDir: storageDir, publicURL: publicUrl,
               maxFileSize: maxFileSize, workers: workers, logLevel: logLevel, idleTimeout: idleTimeout,
-              shutdownGrace: shutdownGrace, maxConnections: maxConnections)
+              shutdownGrace: shutdownGrace, maxConnections: maxConnections, maxJournalEntries: maxJournalEntries,
+              clock: clock, messageIDStart: messageIdStart, portFile: portFile)
     }
 
     func run() throws {
@@ -88,9 +101,26 @@ struct HaptikMock: ParsableCommand {
             "url": "\(server.url)", "storage": "\(configuration.storageDirectory)",
             "fixtures": "\(settings.fixturesPath)", "workers": "\(configuration.workers)",
         ])
-        let signals = try SignalLoop {
+        let signals = try SignalLoop(onTerminate: {
             logger.info("shutting down", metadata: ["grace_s": "\(configuration.shutdownGrace)"])
             server.shutdown()
+        }, onReload: {
+            do {
+                try server.fixtures.reload()
+                logger.info("fixtures reloaded", metadata: ["fixtures": "\(settings.fixturesPath)"])
+            } catch {
+                logger.error("fixtures not reloaded; the previous ones stay in use", metadata: ["error": "\(error)"])
+            }
+        })
+        if let portFile = settings.portFile {
+            do {
+                try PortFile.write(url: server.url, to: portFile)
+            } catch {
+                writeAll("haptik-mock: error: \(error)\n", to: STDERR_FILENO)
+                server.shutdown()
+                server.waitUntilStopped()
+                throw ExitCode.failure
+            }
         }
         writeAll("Listening on \(server.url)\n", to: STDOUT_FILENO)   // unbuffered: flushed now
         signals.run()

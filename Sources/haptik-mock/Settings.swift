@@ -19,6 +19,10 @@ struct Flags: Equatable, Sendable {
     var idleTimeout: String?
     var shutdownGrace: String?
     var maxConnections: String?
+    var maxJournalEntries: String?
+    var clock: String?
+    var messageIDStart: String?
+    var portFile: String?
 }
 
 /// The resolved settings: for each one the flag, else `HAPTIK_MOCK_<NAME>`, else the default,
@@ -36,6 +40,12 @@ struct Settings: Equatable, Sendable {
     var idleTimeout: Double
     var shutdownGrace: Double
     var maxConnections: Int
+    var maxJournalEntries: Int
+    /// A fixed `created_at`; nil for real time.
+    var clock: Timestamp?
+    var messageIDStart: Int?
+    /// Where to write the Listening URL once bound; nil for nowhere.
+    var portFile: String?
 
     init(flags: Flags, environment: [String: String]) throws(SettingsError) {
         let values = Lookup(flags: flags, environment: environment)
@@ -49,6 +59,13 @@ struct Settings: Equatable, Sendable {
         idleTimeout = try values.seconds("idle-timeout", flags.idleTimeout) ?? 30
         shutdownGrace = try values.seconds("shutdown-grace", flags.shutdownGrace) ?? 5
         maxConnections = try values.integer("max-connections", flags.maxConnections, in: 1...1_000_000) ?? 4096
+        maxJournalEntries = try values.integer("max-journal-entries", flags.maxJournalEntries, in: 1...10_000_000)
+            ?? 10_000
+        clock = try values.text("clock", flags.clock, where: { Timestamp(iso8601: $0) != nil },
+                                expected: "be an ISO 8601 timestamp like 2018-10-04T12:41:27.980Z")
+            .flatMap(Timestamp.init(iso8601:))
+        messageIDStart = try values.integer("message-id-start", flags.messageIDStart, in: 0...(1 << 53))
+        portFile = try values.text("port-file", flags.portFile)
         logLevel = try values.choice("log-level", flags.logLevel, from: Self.logLevels) ?? .info
         publicURL = try values.text("public-url", flags.publicURL, where: {
             $0.hasPrefix("http://") || $0.hasPrefix("https://")
@@ -133,7 +150,8 @@ extension Settings {
             host: host, port: port, workers: workers, fixtures: fixtures,
             storageDirectory: try storageDirectory ?? Self.makeTemporaryStorage(), publicURL: publicURL,
             maxFileSize: maxFileSize, idleTimeout: idleTimeout, shutdownGrace: shutdownGrace,
-            maxConnections: maxConnections)
+            maxConnections: maxConnections, maxJournalEntries: maxJournalEntries, clock: clock,
+            messageIDStart: messageIDStart, fixturesPath: fixturesPath)
     }
 
     /// A new, empty directory under the system temp dir.
