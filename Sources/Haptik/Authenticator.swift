@@ -1,11 +1,9 @@
-import Crypto
-
 /// Decides who is calling, from the `Authorization` and `client-id` headers, and what that
 /// client may send. Built once from ``Fixtures``; immutable and shared by every worker.
 ///
-/// Tokens are compared in constant time: the presented token's SHA-256 is compared with every
-/// known token's, byte by byte without stopping early, so the time taken reveals neither a
-/// token's length nor how much of it matched.
+/// Tokens are compared in constant time: the presented token is compared with every known token,
+/// over each known token's whole length without stopping early, so the time taken depends on the
+/// fixtures only, never on how much of the presented token matched.
 public struct Authenticator: Sendable {
     /// A client that proved who it is.
     public struct Caller: Sendable, Equatable {
@@ -24,14 +22,14 @@ public struct Authenticator: Sendable {
         }
     }
 
-    private let callers: [(tokenDigest: [UInt8], caller: Caller)]
+    private let callers: [(token: [UInt8], caller: Caller)]
 
     public init(fixtures: Fixtures) {
-        var callers: [(tokenDigest: [UInt8], caller: Caller)] = []
+        var callers: [(token: [UInt8], caller: Caller)] = []
         for client in fixtures.clients {
             let caller = Caller(clientID: client.clientID, authIDs: Set(client.authIDs ?? []),
                                 businessIDs: Set(client.businessIDs ?? []))
-            for token in client.tokens { callers.append((Self.digest(token), caller)) }
+            for token in client.tokens { callers.append((Array(token.utf8), caller)) }
         }
         self.callers = callers
     }
@@ -50,18 +48,22 @@ public struct Authenticator: Sendable {
     /// The caller whose token is `token` (the first, if fixtures repeat a token), after comparing
     /// with every known token.
     private func caller(for token: String) -> Caller? {
-        let presented = Self.digest(token)
+        let presented = Array(token.utf8)
         var found: Caller?
-        for entry in callers {
-            var difference: UInt8 = 0
-            for index in 0..<presented.count { difference |= entry.tokenDigest[index] ^ presented[index] }
-            if difference == 0, found == nil { found = entry.caller }
+        for entry in callers where Self.constantTimeEquals(entry.token, presented) && found == nil {
+            found = entry.caller
         }
         return found
     }
 
-    private static func digest(_ token: String) -> [UInt8] {
-        Array(SHA256.hash(data: Array(token.utf8)))
+    /// Whether the two are equal, in a time that depends on `known`'s length only.
+    static func constantTimeEquals(_ known: [UInt8], _ presented: [UInt8]) -> Bool {
+        guard !known.isEmpty, !presented.isEmpty else { return known.isEmpty && presented.isEmpty }
+        var difference = UInt(bitPattern: known.count ^ presented.count)
+        for index in known.indices {
+            difference |= UInt(known[index] ^ presented[index % presented.count])
+        }
+        return difference == 0
     }
 
     /// The token of a `Bearer` credential (RFC 6750 §2.1), or nil.

@@ -1,15 +1,20 @@
 /// Names a file's type from its first bytes (magic numbers), whatever it was called or declared.
 public enum FileSniffer {
+    private static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    private static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF]
+    private static let gif87: [UInt8] = Array("GIF87a".utf8)
+    private static let gif89: [UInt8] = Array("GIF89a".utf8)
+    private static let riff: [UInt8] = Array("RIFF".utf8)
+    private static let webp: [UInt8] = Array("WEBP".utf8)
+    private static let pdf: [UInt8] = Array("%PDF-".utf8)
+
     /// `png`, `jpeg`, `gif`, `webp`, `pdf`, or nil.
     public static func type(of leadingBytes: [UInt8]) -> String? {
-        func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {
-            leadingBytes.count >= offset + prefix.count && Array(leadingBytes[offset..<(offset + prefix.count)]) == prefix
-        }
-        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "png" }
-        if starts([0xFF, 0xD8, 0xFF]) { return "jpeg" }
-        if starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8)) { return "gif" }
-        if starts(Array("RIFF".utf8)), starts(Array("WEBP".utf8), at: 8) { return "webp" }
-        if starts(Array("%PDF-".utf8)) { return "pdf" }
+        if leadingBytes.starts(with: png) { return "png" }
+        if leadingBytes.starts(with: jpeg) { return "jpeg" }
+        if leadingBytes.starts(with: gif87) || leadingBytes.starts(with: gif89) { return "gif" }
+        if leadingBytes.starts(with: riff), leadingBytes.dropFirst(8).starts(with: webp) { return "webp" }
+        if leadingBytes.starts(with: pdf) { return "pdf" }
         return nil
     }
 

@@ -97,14 +97,16 @@ public final class TemporaryFile {
 
     /// The lowercase hex SHA-256 of everything appended so far.
     public func finishHash() -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in hasher.finalize() {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
+        hasher.finalize().withUnsafeBytes { digest in
+            String(unsafeUninitializedCapacity: 2 * digest.count) { hex in
+                let digits: StaticString = "0123456789abcdef"
+                for (index, byte) in digest.enumerated() {
+                    hex[2 * index] = digits.utf8Start[Int(byte >> 4)]
+                    hex[2 * index + 1] = digits.utf8Start[Int(byte & 0x0F)]
+                }
+                return 2 * digest.count
+            }
         }
-        return String(decoding: hex, as: UTF8.self)
     }
 
     func closeDescriptor() {

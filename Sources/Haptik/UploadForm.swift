@@ -117,8 +117,7 @@ public struct UploadForm {
         entry.messageBody = text(Field.messageBody.rawValue)
         entry.fileName = filename
         entry.contentType = fileContentType
-        if texts.contains(where: { $0.map { String(validating: $0, as: UTF8.self) == nil } ?? false })
-            || filename?.contains("\u{FFFD}") == true {
+        if texts.contains(where: { $0.map(Self.isInvalidUTF8) ?? false }) || filename?.contains("\u{FFFD}") == true {
             entry.warnings.append("invalid_utf8")
         }
         guard let file else { return }
@@ -153,6 +152,11 @@ public struct UploadForm {
         guard let file else { throw .missingField("file") }
         return Accepted(authID: authID, businessID: businessID, messageType: messageType,
                         messageBody: text(Field.messageBody.rawValue) ?? "", file: file, filename: filename)
+    }
+
+    /// Whether `bytes` are not valid UTF-8 (ASCII, the common case, is checked without decoding).
+    private static func isInvalidUTF8(_ bytes: [UInt8]) -> Bool {
+        !bytes.allSatisfy { $0 < 0x80 } && String(validating: bytes, as: UTF8.self) == nil
     }
 
     private static func isAuthIDByte(_ byte: UInt8) -> Bool {
