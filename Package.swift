@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "haptik-mock", targets: ["haptik-mock"]),
+        .library(name: "HaptikMockTesting", targets: ["HaptikMockTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,6 +40,11 @@ let package = Package(
                 "EventLoop", "HTTP1", "Multipart", "Haptik",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "HaptikMockTesting",
+            dependencies: ["HaptikServer", "Haptik", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -77,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HaptikServerTests",
-            dependencies: ["HaptikServer", "HaptikTestSupport", "haptik-mock"],
+            dependencies: ["HaptikServer", "HaptikTestSupport", "haptik-mock", "HaptikMockTesting"],
             swiftSettings: strictSettings
         ),
     ]

@@ -45,7 +45,7 @@ public struct JournalEntry: Sendable, Equatable {
         writer.add("id", id)
         writer.add("received_at", receivedAt)
         if let status { writer.add("status", status) } else { writer.add("status", "aborted") }
-        writer.add("reason", reason)
+        if status != 200 { writer.add("reason", reason) }   // absent on 200 (CONTRACT §6)
         writer.add("client_id", clientID)
         writer.add("auth_id", authID)
         writer.add("business_id", numberOrText: businessID)

@@ -51,6 +51,8 @@ public struct UploadForm {
     /// The file part's name and declared type, as sent.
     public private(set) var filename: String?
     public private(set) var fileContentType: String?
+    /// File bytes read past the size limit, neither written nor hashed.
+    private var fileBytesRefused = 0
 
     public init(caller: Authenticator.Caller, store: FileStore, maxFileSize: Int) {
         self.caller = caller
@@ -80,7 +82,10 @@ public struct UploadForm {
         switch current {
         case .file:
             guard let file else { return }
-            guard file.size + bytes.count <= maxFileSize else { throw UploadRejection.fileTooLarge(limit: maxFileSize) }
+            guard file.size + bytes.count <= maxFileSize else {
+                fileBytesRefused += bytes.count
+                throw UploadRejection.fileTooLarge(limit: maxFileSize)
+            }
             try file.append(bytes)
         case .some(let field):
             let count = texts[field.index]?.count ?? 0
@@ -121,10 +126,10 @@ public struct UploadForm {
             entry.warnings.append("invalid_utf8")
         }
         guard let file else { return }
-        entry.size = file.size
-        entry.sha256 = file.finishHash()
+        entry.size = file.size + fileBytesRefused
+        entry.sha256 = fileBytesRefused == 0 ? file.finishHash() : nil   // no hash of a file cut short
         entry.sniffedType = FileSniffer.type(of: file.leadingBytes)
-        if file.size == 0 { entry.warnings.append("empty_file") }
+        if entry.size == 0 { entry.warnings.append("empty_file") }
         if entry.messageType == "1", entry.sniffedType == "pdf" { entry.warnings.append("message_type_mismatch") }
         if let sniffed = entry.sniffedType,
            let claimed = ContentTypes.extensionOf(filename: filename).flatMap(FileSniffer.type(ofExtension:)),

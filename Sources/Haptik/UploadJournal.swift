@@ -9,6 +9,8 @@ public final class UploadJournal: Sendable {
         var start = 0
         var dropped = 0
         var nextID = 1
+        /// Stored files of entries dropped from the journal, by session, so a reset still deletes them.
+        var droppedFiles: [(session: String?, name: String)] = []
 
         var ordered: [JournalEntry] { Array(entries[start...]) + entries[..<start] }
     }
@@ -37,6 +39,9 @@ public final class UploadJournal: Sendable {
             if state.entries.count < capacity {
                 state.entries.append(entry)
             } else {
+                if let name = state.entries[state.start].storedName {
+                    state.droppedFiles.append((state.entries[state.start].session, name))
+                }
                 state.entries[state.start] = entry
                 state.start = (state.start + 1) % capacity
                 state.dropped += 1
@@ -77,7 +82,9 @@ public final class UploadJournal: Sendable {
             state.entries = ordered.filter { session != nil && $0.session != session }
             state.start = 0
             if session == nil { state.dropped = 0 }
-            return removed.compactMap(\.storedName)
+            let droppedFiles = state.droppedFiles.filter { session == nil || $0.session == session }
+            state.droppedFiles.removeAll { session == nil || $0.session == session }
+            return removed.compactMap(\.storedName) + droppedFiles.map(\.name)
         }
     }
 

@@ -80,8 +80,16 @@ extension Connection {
     }
 
     /// Journals an upload whose client went away (or was closed) before the answer.
+    /// Bytes held back for a full batch are fed first, so the entry shows everything read.
     func journalUnansweredUpload(reason: String) {
         guard case .readingBody(let reader) = phase, let upload = reader.sink.upload else { return }
+        if case .upload = reader.sink {
+            let input = socket.input
+            let consumed = try? input.forEachChunk { chunk in
+                try reader.decoder.decode(chunk) { data throws(ImmediateAnswer) in try reader.sink.consume(data) }
+            }
+            input.drain(consumed ?? 0)
+        }
         upload.journal(status: nil, reason: reason, bytesReceived: reader.decoder.bytesDecoded)
     }
 

@@ -65,20 +65,20 @@ final class Connection: BufferedSocketDelegate {
     }
 
     func socket(_ socket: BufferedSocket, didEndWith reason: SocketEnd) {
-        journalUnansweredUpload(reason: reason == .timeout ? "idle_timeout" : "client_disconnected")
         if case .readingBody = phase, let request {
             worker.logger.info("request aborted", metadata: [
                 "connection.id": "\(id)", "http.method": "\(request.method)", "http.path": "\(request.path)",
                 "reason": "\(reason)", "http.bytes": "\(request.bodyBytes)",
             ])
         }
-        close()   // drops any upload in progress, which deletes its temporary file
+        close(journaling: reason == .timeout ? "idle_timeout" : "client_disconnected")
     }
 
-    /// Closes the socket and forgets the request in progress. Safe to call twice.
-    func close() {
+    /// Closes the socket and forgets the request in progress, which deletes an upload's temporary
+    /// file; an upload still being read is journaled as aborted with `reason`. Safe to call twice.
+    func close(journaling reason: String = "connection_closed") {
         if case .closed = phase { return }
-        journalUnansweredUpload(reason: "connection_closed")   // shutdown's grace ended mid-body
+        journalUnansweredUpload(reason: reason)
         if case .waiting(let query) = phase { query.timer?.cancel() }
         phase = .closed
         lingerTimer?.cancel()

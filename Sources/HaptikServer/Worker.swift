@@ -157,9 +157,10 @@ final class Worker {
         body(&responseBuffer)
     }
 
-    /// The `Date` header value, formatted at most once a second.
+    /// The `Date` header value, formatted at most once a second; it follows a fixed clock too, so
+    /// deterministic mode's answers are byte-identical.
     var httpDate: [UInt8] {
-        let now = Timestamp.now()
+        let now = uploads.clock.now()
         let second = Int(now.millisecondsSinceEpoch / 1000)
         if second != cachedDate.second { cachedDate = (second, now.httpDate) }
         return cachedDate.bytes

@@ -35,8 +35,14 @@ final class MockProcess {
 
     /// Starts `haptik-mock arguments...` with the test process's environment minus every
     /// `HAPTIK_MOCK_*` variable, plus `environment`.
-    init(arguments: [String], environment: [String: String] = [:]) throws {
+    convenience init(arguments: [String], environment: [String: String] = [:]) throws {
         let executable = try #require(Self.executableURL, "haptik-mock binary not found beside \(Bundle.main.bundleURL.path)")
+        try self.init(executable: executable, arguments: arguments, environment: environment)
+    }
+
+    /// Starts `executable arguments...` likewise: a launcher (`unshare ... sh -c '... exec haptik-mock'`)
+    /// that ends up as the binary itself, so signals and `/proc/<pid>` reach the server.
+    init(executable: URL, arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = executable
         process.arguments = arguments
         var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HAPTIK_MOCK_") }

@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// An in-process ``HaptikServer`` on `127.0.0.1:<ephemeral port>` with its own storage directory,
-/// for one test. ``start(fixtures:maxFileSize:publicURL:idleTimeout:shutdownGrace:workers:)`` returns
+/// for one test. ``start(fixtures:maxFileSize:publicURL:idleTimeout:shutdownGrace:workers:maxConnections:maxJournalEntries:clock:messageIDStart:)`` returns
 /// once the listener is bound, so the test can connect at once.
 ///
 /// The storage directory is `<root>/storage`, where `root` is a fresh ``TemporaryDirectory``: tests
@@ -37,7 +37,8 @@ public final class TestServer: Sendable {
     /// Starts a server with `fixtures` and limits, logging nowhere.
     public static func start(
         fixtures: Fixtures = TestFixtures.standard, maxFileSize: Int = 1_000_000, publicURL: String? = nil,
-        idleTimeout: Double = 30, shutdownGrace: Double = 5, workers: Int = 1
+        idleTimeout: Double = 30, shutdownGrace: Double = 5, workers: Int = 1, maxConnections: Int = 256,
+        maxJournalEntries: Int = 10_000, clock: Timestamp? = nil, messageIDStart: Int? = nil
     ) throws -> TestServer {
         prepareProcess()
         let root = try TemporaryDirectory(prefix: "haptik-server-test")
@@ -45,7 +46,8 @@ public final class TestServer: Sendable {
         let configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, workers: workers, fixtures: fixtures, storageDirectory: storagePath,
             publicURL: publicURL, maxFileSize: maxFileSize, idleTimeout: idleTimeout,
-            shutdownGrace: shutdownGrace, maxConnections: 256)
+            shutdownGrace: shutdownGrace, maxConnections: maxConnections, maxJournalEntries: maxJournalEntries,
+            clock: clock, messageIDStart: messageIDStart)
         let logger = Logger(label: "haptik-test") { _ in SwiftLogNoOpLogHandler() }
         let server = try HaptikServer.start(configuration, logger: logger)
         return TestServer(server: server, root: root, storagePath: storagePath, configuration: configuration)

@@ -83,3 +83,63 @@ struct AuthenticatorTests {
         }
     }
 }
+
+/// The constant-time lookup (every known token's SHA-256 compared in full) still finds exactly the
+/// right client: a token listed twice, tokens that are prefixes or extensions of known ones.
+struct AuthenticatorTokenLookupTests {
+    static let fixtures = Fixtures(clients: [
+        .init(clientID: "first", tokens: ["shared", "abc", "abc"]),
+        .init(clientID: "second", tokens: ["shared", "abcd", "x"]),
+        .init(clientID: "third", tokens: [String(repeating: "t", count: 4_096)]),
+    ])
+    let authenticator = Authenticator(fixtures: Self.fixtures)
+
+    @Test func aTokenRepeatedInOneClientStillAuthenticatesIt() throws {
+        #expect(try authenticator.authenticate(authorization: "Bearer abc", clientID: "first").clientID == "first")
+    }
+
+    @Test func aTokenSharedByTwoClientsBelongsToTheFirstListed() throws {
+        #expect(try authenticator.authenticate(authorization: "Bearer shared", clientID: "first").clientID == "first")
+        #expect(throws: UploadRejection.unauthorized(.clientIDMismatch)) {
+            try authenticator.authenticate(authorization: "Bearer shared", clientID: "second")
+        }
+    }
+
+    @Test func aTokenExtendingAnotherIsItsOwnClients() throws {
+        #expect(try authenticator.authenticate(authorization: "Bearer abcd", clientID: "second").clientID == "second")
+        #expect(throws: UploadRejection.unauthorized(.clientIDMismatch)) {
+            try authenticator.authenticate(authorization: "Bearer abcd", clientID: "first")
+        }
+    }
+
+    @Test func longTokensMatchOnlyWhole() throws {
+        let long = String(repeating: "t", count: 4_096)
+        #expect(try authenticator.authenticate(authorization: "Bearer \(long)", clientID: "third").clientID == "third")
+        for near in [String(long.dropLast()), long + "t", String(long.dropLast()) + "u"] {
+            #expect(throws: UploadRejection.unauthorized(.tokenUnknown)) {
+                try authenticator.authenticate(authorization: "Bearer \(near)", clientID: "third")
+            }
+        }
+    }
+
+    @Test(arguments: [
+        "a", "ab", "abcde", "abc ", "abc\t", "sharedx", "share", "Shared", "ABC", "x x", "xx", "\u{0}", "abc\u{0}",
+        "shared\u{0}", String(repeating: "t", count: 64),
+    ])
+    func prefixesExtensionsAndUnknownTokensAreUnknown(token: String) {
+        for clientID in ["first", "second", "third"] {
+            #expect(throws: UploadRejection.unauthorized(.tokenUnknown), "token \(token.debugDescription)") {
+                try authenticator.authenticate(authorization: "Bearer \(token)", clientID: clientID)
+            }
+        }
+    }
+
+    @Test func repeatedLookupsGiveTheSameAnswer() throws {
+        for _ in 0..<100 {
+            #expect(try authenticator.authenticate(authorization: "Bearer x", clientID: "second").clientID == "second")
+            #expect(throws: UploadRejection.unauthorized(.tokenUnknown)) {
+                try authenticator.authenticate(authorization: "Bearer y", clientID: "second")
+            }
+        }
+    }
+}

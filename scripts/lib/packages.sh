@@ -22,3 +22,18 @@ require_swift() {
   echo "swift not found: install a Swift 6.1 or later toolchain (https://www.swift.org/install/linux/)" >&2
   exit 2
 }
+
+# ensure_python_modules MODULE:PACKAGE...: installs, with pip, the PyPI packages whose modules do
+# not import yet (python3 and python3-pip come from apt first). Debian's python3 refuses
+# system-wide pip installs (PEP 668) unless told otherwise.
+ensure_python_modules() {
+  local pair missing=()
+  ensure_packages python3 python3-pip
+  for pair in "$@"; do
+    python3 -c "import ${pair%%:*}" 2>/dev/null || missing+=("${pair#*:}")
+  done
+  ((${#missing[@]} > 0)) || return 0
+  echo "installing ${missing[*]} with pip" >&2
+  python3 -m pip install --quiet "${missing[@]}" >&2 ||
+    python3 -m pip install --quiet --break-system-packages "${missing[@]}" >&2
+}
