@@ -5,7 +5,8 @@
 # scratch path .build-tsan; so neither disturbs the normal build. The tests start the haptik-mock
 # binary too, built with the same sanitizer; in-process servers with 2 and 4 workers are exercised.
 # Fails on the first report (ASan) or at the end when any was printed (TSan's exit code 66). Leaks
-# in the test harness and the toolchain's libraries are suppressed (scripts/lib/lsan-suppressions.txt).
+# in the test harness and the toolchain's libraries are suppressed (scripts/lib/lsan-suppressions.txt),
+# and so are races TSan cannot judge under Swift's Mutex (scripts/lib/tsan-suppressions.txt).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib/packages.sh
@@ -16,7 +17,10 @@ case "${1:-}" in
     scratch=.build-asan
     LSAN_OPTIONS="suppressions=$PWD/scripts/lib/lsan-suppressions.txt:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
     export LSAN_OPTIONS ;;
-  thread) scratch=.build-tsan ;;
+  thread)
+    scratch=.build-tsan
+    TSAN_OPTIONS="suppressions=$PWD/scripts/lib/tsan-suppressions.txt${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
+    export TSAN_OPTIONS ;;
   *) echo "usage: scripts/sanitize.sh address|thread [swift test arguments]" >&2; exit 2 ;;
 esac
 sanitizer=$1

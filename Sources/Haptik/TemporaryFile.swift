@@ -27,16 +27,20 @@ public final class TemporaryFile {
     /// The file's first bytes (up to 16), for ``FileSniffer``.
     public private(set) var leadingBytes: [UInt8] = []
     var isCommitted = false
-    private let pending = UnsafeMutableBufferPointer<iovec>.allocate(capacity: maxPendingRuns)
+    private let pending: UnsafeMutableBufferPointer<iovec>
     private var pendingCount = 0
-    private let staging = UnsafeMutableRawBufferPointer.allocate(byteCount: stagingCapacity, alignment: 1)
+    private let staging: UnsafeMutableRawBufferPointer
     private var stagingUsed = 0
 
+    /// Creates the file; the buffers are allocated only once it exists, so a failed create leaks nothing.
     init(path: String, name: String) throws(StorageError) {
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError(errno: errno, doing: "create") }
+        self.fd = fd
         self.path = path
         self.name = name
+        pending = .allocate(capacity: Self.maxPendingRuns)
+        staging = .allocate(byteCount: Self.stagingCapacity, alignment: 1)
     }
 
     deinit {

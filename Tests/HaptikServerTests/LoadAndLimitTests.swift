@@ -21,6 +21,7 @@ import Glibc
         let mock = try launch(storage: storage, ["--workers", "2"])
         let port = try mock.awaitListening()
         let baseline = try #require(mock.openDescriptorCount)
+        let baselineTargets = mock.openDescriptorTargets
 
         let file = TestFixtures.fileBytes(count: 40_000, seed: 500)
         let plain = demoUpload(file, port: port).bytes
@@ -50,7 +51,10 @@ import Glibc
             last = mock.openDescriptorCount
             return last == baseline
         }
-        #expect(settled, "server descriptors: \(baseline) before, \(last.map(String.init) ?? "?") after")
+        #expect(settled, """
+            server descriptors: \(baseline) before, \(last.map(String.init) ?? "?") after; \
+            before: \(baselineTargets), after: \(mock.openDescriptorTargets)
+            """)
         #expect(waitUntil { directoryEntries(storage.path).isEmpty }, "left behind: \(directoryEntries(storage.path))")
         #expect(try healthStatus(port: port) == 200)
         let response = try RawHTTPClient(port: port).sendAndRead(demoUpload(file, port: port))
