@@ -15,7 +15,7 @@ public final class TemporaryFile {
     /// Runs this long or longer are written from the caller's memory; shorter ones are copied.
     public static let minimumBorrowedRun = 512
     private static let maxPendingRuns = 64
-    private static let stagingCapacity = 8_192
+    private static let stagingCapacity = 4_096
 
     let path: String
     /// The random name shared by the temporary and the final file.

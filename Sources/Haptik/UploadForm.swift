@@ -122,7 +122,7 @@ public struct UploadForm {
         entry.messageBody = text(Field.messageBody.rawValue)
         entry.fileName = filename
         entry.contentType = fileContentType
-        if texts.contains(where: { $0.map(Self.isInvalidUTF8) ?? false }) || filename?.contains("\u{FFFD}") == true {
+        if texts.contains(where: { $0.map(Self.isInvalidUTF8) ?? false }) || filename.map(Self.containsReplacementCharacter) == true {
             entry.warnings.append("invalid_utf8")
         }
         guard let file else { return }
@@ -157,6 +157,19 @@ public struct UploadForm {
         guard let file else { throw .missingField("file") }
         return Accepted(authID: authID, businessID: businessID, messageType: messageType,
                         messageBody: text(Field.messageBody.rawValue) ?? "", file: file, filename: filename)
+    }
+
+    /// Whether `text` holds U+FFFD (EF BF BD), i.e. invalid UTF-8 was repaired; a byte scan, not graphemes.
+    private static func containsReplacementCharacter(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.count >= 3 else { return false }
+        var index = utf8.startIndex
+        while let found = utf8[index...].firstIndex(of: 0xEF) {
+            let rest = utf8[found...]
+            if rest.starts(with: [0xEF, 0xBF, 0xBD]) { return true }
+            index = utf8.index(after: found)
+        }
+        return false
     }
 
     /// Whether `bytes` are not valid UTF-8 (ASCII, the common case, is checked without decoding).

@@ -31,8 +31,8 @@ public final class UploadJournal: Sendable {
 
     /// Adds an entry, giving it the next id, and returns that id.
     @discardableResult
-    public func append(_ entry: JournalEntry) -> Int {
-        var entry = entry
+    public func append(_ entry: consuming JournalEntry) -> Int {
+        var entry = entry   // moved, not copied: the caller gives the entry up
         let id = state.withLock { state in
             entry.id = state.nextID
             state.nextID += 1

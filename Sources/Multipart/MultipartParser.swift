@@ -161,29 +161,36 @@ public struct MultipartParser {
 
     // MARK: - Part headers
 
+    /// Where the blank line ending the header section ends in `input`: it may begin in the last 3
+    /// bytes already collected. Nil if it is not there yet.
+    private func blankLineEnd(in input: UnsafeRawBufferPointer) -> Int? {
+        let tail = headerBytes.suffix(3)
+        let window = Array(tail) + input.prefix(3)
+        let straddling = window.withUnsafeBytes { window in
+            Self.blankLine.withUnsafeBytes { ByteSearch.find($0, in: window).whole }
+        }
+        if let straddling { return straddling + 4 - tail.count }
+        return Self.blankLine.withUnsafeBytes { ByteSearch.find($0, in: input).whole }.map { $0 + 4 }
+    }
+
     /// Collects the header section up to its blank line, then reports the part.
     private mutating func collectHeaders(
         _ input: UnsafeRawBufferPointer, from start: Int, handler: inout some MultipartHandler
     ) throws -> Int {
-        let previousCount = headerBytes.count
-        // `headerBytes` is the delimiter line's CRLF plus the section: at most 2 + the limit.
-        let room = limits.maxPartHeaderBytes + 2 - previousCount
-        let take = min(input.count - start, room)
-        headerBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[start..<(start + take)]))
-        let searchFrom = max(0, previousCount - 3)
-        let end = headerBytes.withUnsafeBytes { bytes in
-            Self.blankLine.withUnsafeBytes { pattern in
-                ByteSearch.find(pattern, in: UnsafeRawBufferPointer(rebasing: bytes[searchFrom...])).whole
-            }
-        }.map { $0 + searchFrom }
-        guard let end else {
+        // `headerBytes` is the delimiter line's CRLF plus the section: at most 2 + the limit. Only
+        // the section's own bytes are copied into it, never the part's content that follows.
+        let room = limits.maxPartHeaderBytes + 2 - headerBytes.count
+        let available = UnsafeRawBufferPointer(rebasing: input[start..<(start + min(input.count - start, room))])
+        guard let sectionEnd = blankLineEnd(in: available) else {
+            headerBytes.append(contentsOf: available)
             if headerBytes.count >= limits.maxPartHeaderBytes + 2 { throw MultipartError.partHeadersTooLarge }
-            return start + take
+            return start + available.count
         }
+        headerBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: available[..<sectionEnd]))
         // The section is every line after the delimiter line's CRLF, each with its own CRLF.
-        let headers = try PartHeaders.parse(headerBytes[2..<(end + 2)])
+        let headers = try PartHeaders.parse(headerBytes[2..<(headerBytes.count - 2)])
         phase = .body
         try handler.partStarted(headers)
-        return start + (end + 4 - previousCount)
+        return start + sectionEnd
     }
 }
