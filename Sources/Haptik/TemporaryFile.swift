@@ -29,7 +29,8 @@ public final class TemporaryFile {
     var isCommitted = false
     private let pending: UnsafeMutableBufferPointer<iovec>
     private var pendingCount = 0
-    private let staging: UnsafeMutableRawBufferPointer
+    /// Made on the first short run; most uploads never need it.
+    private var staging: UnsafeMutableRawBufferPointer?
     private var stagingUsed = 0
 
     /// Creates the file; the buffers are allocated only once it exists, so a failed create leaks nothing.
@@ -40,14 +41,13 @@ public final class TemporaryFile {
         self.path = path
         self.name = name
         pending = .allocate(capacity: Self.maxPendingRuns)
-        staging = .allocate(byteCount: Self.stagingCapacity, alignment: 1)
     }
 
     deinit {
         closeDescriptor()
         if !isCommitted { unlink(path) }
         pending.deallocate()
-        staging.deallocate()
+        staging?.deallocate()
     }
 
     /// Hashes `bytes` and queues them for the next ``flush()``. Runs of ``minimumBorrowedRun`` bytes
@@ -64,7 +64,10 @@ public final class TemporaryFile {
             return
         }
         if stagingUsed + bytes.count > Self.stagingCapacity { try flush() }
-        let destination = staging.baseAddress! + stagingUsed   // staging is allocated, never empty
+        let area = staging ?? .allocate(byteCount: Self.stagingCapacity, alignment: 1)
+        staging = area
+        guard let base = area.baseAddress else { return }
+        let destination = base + stagingUsed
         destination.copyMemory(from: start, byteCount: bytes.count)
         stagingUsed += bytes.count
         if pendingCount > 0, let last = pending[pendingCount - 1].iov_base,

@@ -24,10 +24,17 @@ public struct UploadForm {
         case authID = "auth_id", businessID = "business_id", messageType = "message_type"
         case messageBody = "message_body", file
 
-        /// The field a part name stands for. Compares short strings directly, which is cheaper than
-        /// `init(rawValue:)`'s generic string switch on the request path.
+        /// The field a part name stands for: picked by length, then compared once, which is cheaper
+        /// than `init(rawValue:)`'s generic string switch on the request path.
         static func named(_ name: String) -> Field? {
-            allCases.first { $0.rawValue == name }
+            let candidate: Field? = switch name.utf8.count {
+            case 4: .file
+            case 7: .authID
+            case 11: .businessID
+            case 12: name.utf8.last == UInt8(ascii: "e") ? .messageType : .messageBody
+            default: nil
+            }
+            return candidate.flatMap { $0.rawValue == name ? $0 : nil }
         }
 
         var index: Int {
