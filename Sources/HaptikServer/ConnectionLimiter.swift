@@ -1,4 +1,3 @@
-import Haptik
 import Synchronization
 
 /// Counts open client connections across workers against `--max-connections`.
@@ -16,23 +15,4 @@ final class ConnectionLimiter: Sendable {
     }
 
     func release() { open.wrappingSubtract(1, ordering: .relaxed) }
-}
-
-/// What every worker shares: immutable services and thread-safe state.
-struct SharedState: Sendable {
-    let uploads: UploadEndpoint
-    let admin: AdminEndpoint
-    let fixtures: FixtureSource
-    let limiter: ConnectionLimiter
-    /// Every worker's journal trigger, pulled after an append while a `wait_for` is parked.
-    let journalTriggers: TriggerRegistry
-}
-
-/// Cross-thread triggers to pull together. Thread-safe.
-final class TriggerRegistry: Sendable {
-    private let triggers = Mutex<[CrossThreadTrigger]>([])
-
-    func add(_ trigger: CrossThreadTrigger) { triggers.withLock { $0.append(trigger) } }
-
-    func pullAll() { triggers.withLock { $0 }.forEach { $0.pull() } }
 }

@@ -180,16 +180,24 @@ final class MockProcess {
 
 /// Runs `/usr/bin/curl` with `arguments` and returns its exit status and stdout.
 func runCurl(_ arguments: [String], timeout: Double = 30) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
+    try runProcess("/usr/bin/curl", arguments, timeout: timeout)
+}
+
+/// Runs `executable` with `arguments`, writing `input` to its stdin (then closing it), and returns
+/// its exit status, stdout and stderr. Both pipes are read to the end before waiting, so a large
+/// output cannot block the child.
+func runProcess(_ executable: String, _ arguments: [String], input: Data? = nil,
+                timeout: Double = 30) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    let stdin = Pipe()
     let stdout = Pipe()
     let stderr = Pipe()
     process.standardOutput = stdout
     process.standardError = stderr
-    process.standardInput = FileHandle.nullDevice
+    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
     try process.run()
-    // Read both pipes to the end before waiting, so a large answer cannot block curl.
     let output = LockedBox<Data>(Data())
     let outputDone = DispatchSemaphore(value: 0)
     Thread.detachNewThread {
@@ -197,16 +205,22 @@ func runCurl(_ arguments: [String], timeout: Double = 30) throws -> (status: Int
         output.withLock { $0 = data }
         outputDone.signal()
     }
+    if let input {
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+    }
     let errors = stderr.fileHandleForReading.readDataToEndOfFile()
     guard outputDone.wait(timeout: .now() + timeout) == .success else {
         process.terminate()
-        throw CurlTimeout()
+        throw ProcessTimeout(executable: executable)
     }
     process.waitUntilExit()
     return (process.terminationStatus, Array(output.withLock { $0 }), String(decoding: errors, as: UTF8.self))
 }
 
-struct CurlTimeout: Error {}
+struct ProcessTimeout: Error {
+    let executable: String
+}
 
 /// A value shared between a reader thread and the test, behind a lock.
 final class LockedBox<Value: Sendable>: Sendable {

@@ -60,34 +60,12 @@ enum OpenAPIChecker {
             input += #"{"path": "\#(check.path)", "method": "\#(check.method)", "status": \#(check.status), "instance": \#(check.instance)}"#
         }
         input += "]}"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", program]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = LockedBox<Data>(Data())
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            let data = stdout.fileHandleForReading.readDataToEndOfFile()
-            output.withLock { $0 = data }
-            done.signal()
-        }
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        done.wait()
-        process.waitUntilExit()
-        let data = output.withLock { $0 }
-        guard process.terminationStatus == 0,
-              let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let result = try runProcess("/usr/bin/env", ["python3", "-c", program], input: Data(input.utf8), timeout: 120)
+        guard result.status == 0,
+              let object = try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any],
               let violations = object["violations"] as? [[String]]
         else {
-            throw CheckerFailed(description: "python3 exited \(process.terminationStatus): \(errors)")
+            throw CheckerFailed(description: "python3 exited \(result.status): \(result.stderr)")
         }
         return Outcome(documentError: object["document_error"] as? String, violations: violations)
     }
