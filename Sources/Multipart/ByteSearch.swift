@@ -7,6 +7,14 @@ import Darwin
 /// Pattern search with `memchr` for the first byte and `memcmp` for the rest: vectorized by the C
 /// library, and no byte-by-byte Swift loop over file data.
 enum ByteSearch {
+    /// The index of the first `byte` in `bytes`, found with `memchr`.
+    static func firstIndex(of byte: UInt8, in bytes: ArraySlice<UInt8>) -> Int? {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress, let hit = memchr(base, Int32(byte), buffer.count) else { return nil }
+            return bytes.startIndex + base.distance(to: UnsafeRawPointer(hit))
+        }
+    }
+
     /// Where `pattern` first occurs whole in `bytes`, or else where a proper prefix of it starts at the
     /// very end of `bytes` (`partial`), so the caller knows which tail to keep for the next read.
     static func find(

@@ -164,12 +164,11 @@ public struct MultipartParser {
     /// Where the blank line ending the header section ends in `input`: it may begin in the last 3
     /// bytes already collected. Nil if it is not there yet.
     private func blankLineEnd(in input: UnsafeRawBufferPointer) -> Int? {
-        let tail = headerBytes.suffix(3)
-        let window = Array(tail) + input.prefix(3)
-        let straddling = window.withUnsafeBytes { window in
-            Self.blankLine.withUnsafeBytes { ByteSearch.find($0, in: window).whole }
+        for collected in stride(from: min(3, headerBytes.count), through: 1, by: -1)
+        where headerBytes.suffix(collected).elementsEqual(Self.blankLine.prefix(collected))
+            && input.count >= 4 - collected && input.prefix(4 - collected).elementsEqual(Self.blankLine.suffix(4 - collected)) {
+            return 4 - collected   // the blank line began in what was collected before
         }
-        if let straddling { return straddling + 4 - tail.count }
         return Self.blankLine.withUnsafeBytes { ByteSearch.find($0, in: input).whole }.map { $0 + 4 }
     }
 

@@ -37,32 +37,21 @@ public struct PartHeaders: Equatable, Sendable {
     }
 
     /// The header line starting at `start`: its name and value, trimmed of spaces and tabs, and where
-    /// the next line starts. One pass over the bytes; CR only before LF, no NUL, a non-empty name
-    /// without whitespace inside.
+    /// the next line starts. CR only before LF, no bare LF, no NUL, a colon after a non-empty name
+    /// without whitespace inside. Searched with `memchr`, not byte by byte.
     private static func field(
         in section: ArraySlice<UInt8>, from start: Int
     ) throws(MultipartError) -> (name: ArraySlice<UInt8>, value: ArraySlice<UInt8>, next: Int) {
-        var colon: Int?
-        var index = start
-        while index < section.endIndex {
-            switch section[index] {
-            case 0x0A, 0x00:
-                throw .malformedPartHeaders
-            case 0x0D:
-                guard index + 1 < section.endIndex, section[index + 1] == 0x0A, let colon else {
-                    throw .malformedPartHeaders
-                }
-                let name = trimmed(section[start..<colon])
-                guard !name.isEmpty, !name.contains(where: isWhitespace) else { throw .malformedPartHeaders }
-                return (name, trimmed(section[(colon + 1)..<index]), index + 2)
-            case UInt8(ascii: ":") where colon == nil:
-                colon = index
-            default:
-                break
-            }
-            index += 1
-        }
-        throw .malformedPartHeaders
+        let rest = section[start...]
+        guard let cr = ByteSearch.firstIndex(of: 0x0D, in: rest), cr + 1 < section.endIndex, section[cr + 1] == 0x0A
+        else { throw .malformedPartHeaders }
+        let line = section[start..<cr]
+        guard ByteSearch.firstIndex(of: 0x0A, in: line) == nil, ByteSearch.firstIndex(of: 0x00, in: line) == nil,
+              let colon = ByteSearch.firstIndex(of: UInt8(ascii: ":"), in: line)
+        else { throw .malformedPartHeaders }
+        let name = trimmed(line[..<colon])
+        guard !name.isEmpty, !name.contains(where: isWhitespace) else { throw .malformedPartHeaders }
+        return (name, trimmed(line[(colon + 1)...]), cr + 2)
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
