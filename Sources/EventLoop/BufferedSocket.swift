@@ -64,6 +64,15 @@ public final class BufferedSocket {
     /// Bytes received and not yet drained. Empty once closed.
     public var input: InputBuffer { InputBuffer(raw: bev.flatMap { bufferevent_get_input($0) }) }
 
+    /// Whether bytes wait to be read: buffered in ``input``, or still in the kernel (`FIONREAD`), so
+    /// that a connection whose request has arrived but not been read yet is not taken for idle.
+    public var hasUnreadInput: Bool {
+        guard let bev else { return false }
+        if evbuffer_get_length(bufferevent_get_input(bev)) > 0 { return true }
+        var available: Int32 = 0
+        return ioctl(bufferevent_getfd(bev), UInt(FIONREAD), &available) == 0 && available > 0
+    }
+
     /// Bytes queued for sending and not yet handed to the kernel.
     public var pendingOutputCount: Int {
         guard let bev else { return 0 }

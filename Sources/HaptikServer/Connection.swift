@@ -37,9 +37,9 @@ final class Connection: BufferedSocketDelegate {
         self.worker = worker
     }
 
-    /// Whether no request is under way: nothing buffered, nothing being answered.
+    /// Whether no request is under way: nothing received, nothing being answered.
     var isIdle: Bool {
-        if case .awaitingHead = phase { return socket.input.isEmpty }
+        if case .awaitingHead = phase { return !socket.hasUnreadInput }
         return false
     }
 

@@ -206,6 +206,7 @@ import Glibc
         /// How far each client gets: everything before the signal, or a part of it (head only,
         /// half, all but one byte) and then the rest after the signal, or nothing more.
         enum Plan { case wholeBeforeSignal, restAfterSignal, stall }
+        let socketsBefore = mock.openDescriptorTargets.filter { $0.hasPrefix("socket:") }.count
         var files: [[UInt8]] = []
         var requests: [[UInt8]] = []
         var sent: [Int] = []
@@ -228,7 +229,9 @@ import Glibc
             plans.append(index % 4 == 0 ? .wholeBeforeSignal : (index % 8 < 4 ? .restAfterSignal : .stall))
             clients.append(client)
         }
-        // Half or more of the mid-body uploads have a partial file before the signal.
+        // Every client is accepted (a connection still in the listen backlog is refused when the
+        // listener closes) and half or more of the mid-body uploads have a partial file.
+        #expect(waitUntil { mock.openDescriptorTargets.filter { $0.hasPrefix("socket:") }.count >= socketsBefore + 20 })
         #expect(waitUntil { directoryEntries(storage.path).filter { $0.hasPrefix(".partial-") }.count >= 5 })
 
         mock.signal(SIGTERM)
