@@ -81,9 +81,10 @@ public final class TemporaryFile {
 
     /// Writes everything queued, in order, with as few `writev(2)` calls as the kernel allows.
     public func flush() throws(StorageError) {
+        guard let runs = pending.baseAddress else { return }
         var first = 0
         while first < pendingCount {
-            let written = writev(fd, pending.baseAddress! + first, Int32(pendingCount - first))
+            let written = writev(fd, runs + first, Int32(pendingCount - first))
             if written < 0 {
                 if errno == EINTR { continue }
                 throw StorageError(errno: errno, doing: "write")
