@@ -27,6 +27,8 @@ public final class BufferedSocket {
     private var delegate: (any BufferedSocketDelegate)?
     private var isReading = false
     private var readLowWatermark = 0
+    /// See ``watchForPeerClose(_:)``; kept until the socket goes, never freed from its own callback.
+    private var peerCloseWatch: CallbackEvent?
 
     /// Takes ownership of `fd`; it is closed by ``close()``, or at once if wrapping fails.
     public init(base: EventBase, fd: Int32) throws(EventLoopError) {
@@ -128,9 +130,31 @@ public final class BufferedSocket {
         shutdown(bufferevent_getfd(bev), Int32(SHUT_WR))
     }
 
+    /// Calls `action` once when the peer closes or shuts down its side, even while reading is
+    /// paused (`EV_CLOSED`, epoll's `EPOLLRDHUP`), so a connection that stopped reading on purpose
+    /// still learns that its client left. Replaces an earlier watch.
+    public func watchForPeerClose(_ action: @escaping () -> Void) throws(EventLoopError) {
+        guard let bev else { return }
+        if let peerCloseWatch { event_del(peerCloseWatch.raw) }
+        let watch = try CallbackEvent(rawBase: bufferevent_get_base(bev), fd: bufferevent_getfd(bev),
+                                      events: Int32(EV_CLOSED), action: action)
+        guard event_add(watch.raw, nil) == 0 else { throw .libevent("event_add") }
+        peerCloseWatch = watch
+    }
+
+    /// Closes with a TCP reset (`SO_LINGER` of 0) instead of an orderly close, dropping anything
+    /// unsent: what a client sees when a server crashes or a middlebox cuts the connection.
+    public func reset() {
+        guard let bev else { return }
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+        close()
+    }
+
     /// Frees the bufferevent (closing the socket), then drops the delegate and the +1. Safe to call twice.
     public func close() {
         guard let bev else { return }
+        if let peerCloseWatch { event_del(peerCloseWatch.raw) }
         self.bev = nil
         bufferevent_free(bev)
         delegate = nil

@@ -31,6 +31,8 @@ public struct JournalEntry: Sendable, Equatable {
     public var session: String?
     /// `message_type_mismatch`, `extension_mismatch`, `empty_file`, `invalid_utf8`.
     public var warnings: [String] = []
+    /// The fault that hit the request, if any (CONTRACT §10).
+    public var fault: AppliedFault?
     /// The stored file's name, so a reset can delete it; not shown.
     public var storedName: String?
 
@@ -61,7 +63,7 @@ public struct JournalEntry: Sendable, Equatable {
         writer.add("bytes_received", bytesReceived)
         writer.add("session", session)
         writer.add("warnings", strings: warnings)
-        writer.addNull("fault")
+        if let fault { writer.add("fault", json: fault.json) } else { writer.addNull("fault") }
     }
 
     public var json: [UInt8] {

@@ -35,14 +35,11 @@ extension Connection {
     /// Parks a `wait_for` query: reading pauses until the journal has enough matching entries
     /// (``recheckWait()``, run by the worker after appends) or the timeout passes.
     private func park(_ wait: JournalWait) {
-        let query = WaitingQuery(wait)
-        phase = .waiting(query)
+        phase = .waiting(wait)
         socket.setReading(false)
         worker.startWaiting(self)
         do {
-            let timer = try Timer(base: worker.base) { [unowned self] in finishWait(timedOut: true) }
-            timer.schedule(after: wait.timeoutSeconds)
-            query.timer = timer
+            try schedule(after: wait.timeoutSeconds) { [unowned self] in finishWait(timedOut: true) }
         } catch {
             finishWait(timedOut: true)
         }
@@ -50,25 +47,26 @@ extension Connection {
 
     /// Answers a parked query if enough entries now match.
     func recheckWait() {
-        guard case .waiting(let query) = phase, worker.admin.isSatisfied(query.wait) else { return }
+        guard case .waiting(let wait) = phase, worker.admin.isSatisfied(wait) else { return }
         finishWait(timedOut: false)
     }
 
     private func finishWait(timedOut: Bool) {
-        guard case .waiting(let query) = phase else { return }
-        query.timer?.cancel()
+        guard case .waiting(let wait) = phase else { return }
+        cancelPhaseTimer()
         worker.stopWaiting(self)
-        respond(worker.admin.listing(query.wait.filter, timedOut: timedOut), then: .nextRequest)
+        respond(worker.admin.listing(wait.filter, timedOut: timedOut), then: .nextRequest)
     }
 
     /// Sends `response`; `then` says what follows once it is sent (keep-alive permitting).
     func respond(_ response: Response, then: AfterResponse) {
-        let keepAlive = then == .nextRequest && keepsAlive(closesConnection: response.closesConnection)
+        let wantsKeepAlive = then == .nextRequest || then == .closeUnannounced
+        let keepAlive = wantsKeepAlive && keepsAlive(closesConnection: response.closesConnection)
         worker.withResponseBuffer { buffer in
             ResponseEncoder.append(response, keepAlive: keepAlive, date: worker.httpDate, to: &buffer)
             socket.write(buffer)
         }
-        let after: AfterResponse = keepAlive ? .nextRequest : (then == .linger || response.closesConnection ? .linger : .close)
+        let after: AfterResponse = keepAlive ? then : (then == .linger || response.closesConnection ? .linger : .close)
         awaitDrain(status: response.status, then: after)
     }
 
@@ -93,9 +91,7 @@ extension Connection {
         socket.setReading(true)
         socket.input.drain(socket.input.count)
         do {
-            let timer = try Timer(base: worker.base) { [unowned self] in close() }
-            timer.schedule(after: Worker.lingerSeconds)
-            lingerTimer = timer
+            try schedule(after: Worker.lingerSeconds) { [unowned self] in close() }
         } catch {
             close()
         }
@@ -106,12 +102,4 @@ extension Connection {
         self.request = nil
         worker.logRequest(request, connectionID: id)
     }
-}
-
-/// A parked `wait_for` query and its timeout.
-final class WaitingQuery {
-    let wait: JournalWait
-    var timer: Timer?
-
-    init(_ wait: JournalWait) { self.wait = wait }
 }

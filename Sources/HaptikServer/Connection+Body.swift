@@ -17,26 +17,39 @@ extension Connection {
         case collect(BodyCollector, then: AdminRoute)
     }
 
-    /// The body being read: its framing and its destination, changed in place as bytes arrive.
+    /// The body being read: its framing, its destination (changed in place as bytes arrive), and
+    /// the fault that holds its reading back, if any.
     final class BodyReader {
         var decoder: BodyDecoder
         var sink: BodySink
+        let gate: BodyGate?
+        /// Set once a stall fault stopped the reading for good.
+        var isStalled = false
 
-        init(_ decoder: BodyDecoder, _ sink: BodySink) {
+        init(_ decoder: BodyDecoder, _ sink: BodySink, gate: BodyGate? = nil) {
             self.decoder = decoder
             self.sink = sink
+            self.gate = gate
         }
     }
 
-    /// Feeds the buffered body bytes, a batch at a time, to the sink. Returns false when more bytes
-    /// are needed.
+    /// Feeds the buffered body bytes, a batch at a time, to the sink; a gated body no further than
+    /// its gate allows. Returns false when more bytes (or time) are needed.
     func readBody(_ reader: BodyReader) -> Bool {
+        var allowance = Int.max
+        if let gate = reader.gate {
+            allowance = gate.allowance(bytesRead: reader.decoder.bytesDecoded)
+            if allowance == 0 { return holdBack(reader, gate) }
+        }
         let input = socket.input
         guard !input.isEmpty else { return false }
-        if awaitsFullBatch(reader.decoder, buffered: input.count) { return false }
+        if reader.gate == nil, awaitsFullBatch(reader.decoder, buffered: input.count) { return false }
         do {
             let consumed = try input.forEachChunk { chunk in
-                try reader.decoder.decode(chunk) { data throws(ImmediateAnswer) in try reader.sink.consume(data) }
+                let allowed = allowance < chunk.count ? UnsafeRawBufferPointer(rebasing: chunk[..<allowance]) : chunk
+                let used = try reader.decoder.decode(allowed) { data throws(ImmediateAnswer) in try reader.sink.consume(data) }
+                allowance -= used
+                return used
             }
             try reader.sink.flush()   // before the drain: file bytes are written from the input's chunks
             input.drain(consumed)
@@ -50,15 +63,24 @@ extension Connection {
         }
         request?.bodyBytes = reader.decoder.bytesDecoded
         guard reader.decoder.isComplete else {
-            _ = awaitsFullBatch(reader.decoder, buffered: input.count)
+            if reader.gate == nil { _ = awaitsFullBatch(reader.decoder, buffered: input.count) }
             return true
+        }
+        finishBody(reader)
+        return true
+    }
+
+    /// Answers a body read whole, unless a reset or stall fault still has to strike.
+    func finishBody(_ reader: BodyReader) {
+        if let gate = reader.gate, gate.strikesAtBodyEnd {
+            _ = holdBack(reader, gate)
+            return
         }
         socket.setReadLowWatermark(0)
         let bytesReceived = reader.decoder.bytesDecoded
         switch reader.sink {
         case .upload(let upload):
-            respond(worker.uploads.complete(upload, bytesReceived: bytesReceived, logger: worker.logger),
-                    then: .nextRequest)
+            deliver(worker.uploads.complete(upload, bytesReceived: bytesReceived, logger: worker.logger))
         case .rejectedUpload(let upload, let response, let reason):
             upload.journal(status: response.status, reason: reason, bytesReceived: bytesReceived)
             respond(response, then: .nextRequest)
@@ -67,7 +89,6 @@ extension Connection {
         case .collect(let collector, let route):
             answer(.admin(route), body: collector.bytes)
         }
-        return true
     }
 
     /// Sends an answer that cannot wait for the rest of the body, then lingers; an upload is journaled.
@@ -80,10 +101,11 @@ extension Connection {
     }
 
     /// Journals an upload whose client went away (or was closed) before the answer.
-    /// Bytes held back for a full batch are fed first, so the entry shows everything read.
+    /// Bytes held back for a full batch are fed first, so the entry shows everything read; a
+    /// gated body's are not, as they were held back on purpose.
     func journalUnansweredUpload(reason: String) {
         guard case .readingBody(let reader) = phase, let upload = reader.sink.upload else { return }
-        if case .upload = reader.sink {
+        if case .upload = reader.sink, reader.gate == nil {
             let input = socket.input
             let consumed = try? input.forEachChunk { chunk in
                 try reader.decoder.decode(chunk) { data throws(ImmediateAnswer) in try reader.sink.consume(data) }

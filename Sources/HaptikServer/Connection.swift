@@ -13,7 +13,9 @@ final class Connection: BufferedSocketDelegate {
         case awaitingHead(searchedUpTo: Int)
         case readingBody(BodyReader)
         /// `GET /__admin/uploads?wait_for=N`, parked until enough entries match or the time is up.
-        case waiting(WaitingQuery)
+        case waiting(JournalWait)
+        /// A `delay_ms` fault holds the answer back until the phase timer fires.
+        case holdingAnswer
         /// `then`: what happens once the answer has been handed to the kernel.
         case responding(then: AfterResponse)
         /// Answered early with `Connection: close`: the client's remaining bytes are read and dropped,
@@ -22,14 +24,21 @@ final class Connection: BufferedSocketDelegate {
         case closed
     }
 
-    enum AfterResponse { case nextRequest, close, linger }
+    enum AfterResponse {
+        case nextRequest, close, linger
+        /// Close once sent, though the answer allowed keep-alive (`close_after_response`).
+        case closeUnannounced
+    }
 
     let id: Int
     let socket: BufferedSocket
     unowned let worker: Worker
     var phase: Phase = .awaitingHead(searchedUpTo: 0)
     var request: RequestRecord?
-    var lingerTimer: Timer?
+    /// The one timer a phase may need (linger, `wait_for`, a fault's delay, stall or throttle);
+    /// made on first use and kept, so it is never freed from its own callback.
+    private var phaseTimer: Timer?
+    private var phaseTimerAction: (() -> Void)?
 
     init(id: Int, socket: BufferedSocket, worker: Worker) {
         self.id = id
@@ -57,7 +66,7 @@ final class Connection: BufferedSocketDelegate {
             phase = .awaitingHead(searchedUpTo: 0)
             socket.setReading(true)
             process()
-        case .nextRequest, .close:
+        case .nextRequest, .close, .closeUnannounced:
             close()
         case .linger:
             startLingering()
@@ -65,26 +74,45 @@ final class Connection: BufferedSocketDelegate {
     }
 
     func socket(_ socket: BufferedSocket, didEndWith reason: SocketEnd) {
+        close(journaling: reason == .timeout ? "idle_timeout" : "client_disconnected")
+    }
+
+    /// Closes the socket (with a TCP reset when `resetting`) and forgets the request in progress,
+    /// which deletes an upload's temporary file; an upload still being read is journaled as
+    /// aborted with `reason`. Safe to call twice.
+    func close(journaling reason: String = "connection_closed", resetting: Bool = false) {
+        if case .closed = phase { return }
         if case .readingBody = phase, let request {
             worker.logger.info("request aborted", metadata: [
                 "connection.id": "\(id)", "http.method": "\(request.method)", "http.path": "\(request.path)",
                 "reason": "\(reason)", "http.bytes": "\(request.bodyBytes)",
             ])
         }
-        close(journaling: reason == .timeout ? "idle_timeout" : "client_disconnected")
+        journalUnansweredUpload(reason: reason)
+        phase = .closed
+        cancelPhaseTimer()
+        if resetting { socket.reset() } else { socket.close() }
+        worker.connectionDidClose(self)
     }
 
-    /// Closes the socket and forgets the request in progress, which deletes an upload's temporary
-    /// file; an upload still being read is journaled as aborted with `reason`. Safe to call twice.
-    func close(journaling reason: String = "connection_closed") {
-        if case .closed = phase { return }
-        journalUnansweredUpload(reason: reason)
-        if case .waiting(let query) = phase { query.timer?.cancel() }
-        phase = .closed
-        lingerTimer?.cancel()
-        lingerTimer = nil
-        socket.close()
-        worker.connectionDidClose(self)
+    // MARK: - The phase timer
+
+    /// Runs `action` after `seconds` unless cancelled first, replacing any earlier schedule.
+    func schedule(after seconds: Double, _ action: @escaping () -> Void) throws(EventLoopError) {
+        if phaseTimer == nil {
+            phaseTimer = try Timer(base: worker.base) { [unowned self] in
+                let action = phaseTimerAction
+                phaseTimerAction = nil
+                action?()
+            }
+        }
+        phaseTimerAction = action
+        phaseTimer?.schedule(after: seconds)
+    }
+
+    func cancelPhaseTimer() {
+        phaseTimer?.cancel()
+        phaseTimerAction = nil
     }
 
     // MARK: - Reading requests
@@ -99,7 +127,7 @@ final class Connection: BufferedSocketDelegate {
             case .lingering:
                 socket.input.drain(socket.input.count)
                 return
-            case .responding, .waiting, .closed:
+            case .responding, .waiting, .holdingAnswer, .closed:
                 return
             }
             if !progressed { return }
@@ -143,11 +171,17 @@ final class Connection: BufferedSocketDelegate {
             switch worker.uploads.begin(head, authenticator: worker.authenticator) {
             case .reject(let response):
                 respond(response, then: .linger)
-            case .proceed(let upload) where head.hasNoBody:   // an empty body: malformed at once
-                respond(worker.uploads.complete(upload, bytesReceived: 0, logger: worker.logger), then: .nextRequest)
             case .proceed(let upload):
-                if head.expectsContinue { socket.write(ResponseEncoder.continueResponse) }
-                phase = .readingBody(BodyReader(BodyDecoder(framing: head.framing, limits: worker.httpLimits), .upload(upload)))
+                let reader = BodyReader(BodyDecoder(framing: head.framing, limits: worker.httpLimits), .upload(upload),
+                                        gate: BodyGate(upload.preBodyFault, idleTimeout: worker.idleTimeout))
+                phase = .readingBody(reader)
+                if let gate = reader.gate, gate.strikesAtHead {
+                    _ = holdBack(reader, gate)
+                } else if head.hasNoBody {   // an empty body: malformed at once, unless a fault strikes
+                    finishBody(reader)
+                } else if head.expectsContinue {
+                    socket.write(ResponseEncoder.continueResponse)
+                }
             }
         } else if case .admin(let adminRoute) = route, adminRoute.takesBody, !head.hasNoBody {
             if head.expectsContinue { socket.write(ResponseEncoder.continueResponse) }

@@ -21,6 +21,8 @@ public final class HaptikServer: Sendable {
     public let clock: MockClock
     /// The fixtures in use, replaceable while running.
     public let fixtures: FixtureSource
+    /// The fault rules in force (`/__admin/faults`).
+    public let faults: FaultRules
     private let store: FileStore
     private let shutdownTriggers: [CrossThreadTrigger]
     private let stopped: DispatchGroup
@@ -32,6 +34,7 @@ public final class HaptikServer: Sendable {
         journal = shared.admin.journal
         clock = shared.admin.clock
         fixtures = shared.fixtures
+        faults = shared.admin.faults
         store = shared.admin.store
         self.shutdownTriggers = shutdownTriggers
         self.stopped = stopped
@@ -89,13 +92,16 @@ public final class HaptikServer: Sendable {
         let journal = UploadJournal(capacity: configuration.maxJournalEntries) { triggers.pullAll() }
         let clock = MockClock(fixedAt: configuration.clock)
         let fixtures = FixtureSource(configuration.fixtures, path: configuration.fixturesPath)
+        let faults = FaultRules()
         let uploads = UploadEndpoint(
             store: store, messageIDs: MessageIDs(startingAt: configuration.messageIDStart ?? 1), journal: journal,
             clock: clock, maxFileSize: configuration.maxFileSize,
             publicURL: configuration.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
-            namesFilesByMessageID: configuration.isDeterministic)
+            namesFilesByMessageID: configuration.isDeterministic, faults: faults,
+            allowsFaultHeaders: configuration.allowsFaultHeaders)
         return SharedState(
-            uploads: uploads, admin: AdminEndpoint(journal: journal, store: store, clock: clock, fixtures: fixtures),
+            uploads: uploads,
+            admin: AdminEndpoint(journal: journal, store: store, clock: clock, fixtures: fixtures, faults: faults),
             fixtures: fixtures, limiter: ConnectionLimiter(limit: configuration.maxConnections),
             journalTriggers: triggers)
     }

@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable {
     public var messageIDStart: Int?
     /// The fixture file, re-read on SIGHUP; nil when the fixtures were given in code.
     public var fixturesPath: String?
+    /// `--allow-fault-headers`: requests may pick their own fault with `X-Mock-Fault`.
+    public var allowsFaultHeaders: Bool
 
     /// With `--clock` or `--message-id-start`, stored files are named by message id.
     public var isDeterministic: Bool { clock != nil || messageIDStart != nil }
@@ -34,7 +36,7 @@ public struct ServerConfiguration: Sendable {
                 storageDirectory: String, publicURL: String? = nil, maxFileSize: Int = 10_485_760,
                 idleTimeout: Double = 30, shutdownGrace: Double = 5, maxConnections: Int = 4096,
                 maxJournalEntries: Int = 10_000, clock: Timestamp? = nil, messageIDStart: Int? = nil,
-                fixturesPath: String? = nil) {
+                fixturesPath: String? = nil, allowsFaultHeaders: Bool = false) {
         self.host = host
         self.port = port
         self.workers = workers
@@ -49,5 +51,6 @@ public struct ServerConfiguration: Sendable {
         self.clock = clock
         self.messageIDStart = messageIDStart
         self.fixturesPath = fixturesPath
+        self.allowsFaultHeaders = allowsFaultHeaders
     }
 }

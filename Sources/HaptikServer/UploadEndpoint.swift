@@ -4,7 +4,8 @@ import Logging
 import Multipart
 
 /// `POST /v1.0/log_file_from_user/`: the checks on the head, then the streaming of the body into
-/// an ``UploadForm``, then the answer; every request is journaled. Shared by every worker; immutable.
+/// an ``UploadForm``, then the answer; every request is journaled, with the fault that hit it.
+/// Shared by every worker; immutable.
 struct UploadEndpoint: Sendable {
     let store: FileStore
     let messageIDs: MessageIDs
@@ -14,9 +15,13 @@ struct UploadEndpoint: Sendable {
     let publicURL: String?
     /// Deterministic mode: stored files are named `<message_id>.<ext>`.
     let namesFilesByMessageID: Bool
+    let faults: FaultRules
+    /// `--allow-fault-headers`: honour `X-Mock-Fault`.
+    let allowsFaultHeaders: Bool
 
-    /// The head checks of CONTRACT §4, in order. Returns the upload to feed, or the answer to send
-    /// at once (with `Connection: close`, the body unread).
+    /// The head checks of CONTRACT §4, in order, then `X-Mock-Fault`'s (CONTRACT §10), then the
+    /// choice of a pre-body fault. Returns the upload to feed, or the answer to send at once (with
+    /// `Connection: close`, the body unread).
     func begin(_ head: RequestHead, authenticator: Authenticator) -> HeadCheck {
         var entry = JournalEntry(receivedAt: clock.now(), clientID: head.value(of: "client-id"),
                                  session: head.value(of: "x-mock-session"))
@@ -34,10 +39,21 @@ struct UploadEndpoint: Sendable {
         if case .contentLength(let length) = head.framing, length > maxFileSize + 1_048_576 {
             return reject(&entry, .contentLengthTooLarge(limit: maxFileSize), reason: "file_too_large")
         }
+        var faultHeader: (value: String, rule: FaultRule)?
+        if allowsFaultHeaders, let value = head.value(of: "x-mock-fault") {
+            do {
+                faultHeader = (value, try FaultRule(headerValue: value))
+            } catch {
+                return reject(&entry, .error(status: 400, "invalid X-Mock-Fault: \(error)", closesConnection: true),
+                              reason: "invalid_fault_header")
+            }
+        }
+        entry.fault = faults.fault(at: .head, header: faultHeader,
+                                   for: FaultRequest(clientID: entry.clientID, session: entry.session))
         let base = publicURL ?? "http://\(head.value(of: "host") ?? "localhost")"
         return .proceed(UploadInProgress(
             parser: parser, filler: FormFiller(form: UploadForm(caller: caller, store: store, maxFileSize: maxFileSize)),
-            fileURLBase: base, entry: entry, journal: journal))
+            fileURLBase: base, entry: entry, faultHeader: faultHeader, journal: journal))
     }
 
     private func reject(_ entry: inout JournalEntry, _ response: Response, reason: String) -> HeadCheck {
@@ -47,12 +63,24 @@ struct UploadEndpoint: Sendable {
         return .reject(response)
     }
 
-    /// Stores an upload whose body was read whole, journals it and answers it; at debug level,
-    /// logs what was stored with its SHA-256.
-    func complete(_ upload: UploadInProgress, bytesReceived: Int, logger: Logger) -> Response {
+    /// Stores an upload whose body was read whole, journals it and answers it, unless an answer
+    /// fault replaces the answer; at debug level, logs what was stored with its SHA-256.
+    func complete(_ upload: UploadInProgress, bytesReceived: Int, logger: Logger) -> UploadAnswer {
         var entry = upload.entry
         entry.bytesReceived = bytesReceived
         upload.filler.form.describe(into: &entry)
+        if entry.fault == nil {
+            entry.fault = faults.fault(at: .answer, header: upload.faultHeader, for: FaultRequest(
+                clientID: entry.clientID, session: entry.session, authID: entry.authID,
+                messageType: entry.messageType.flatMap { Int($0) }))
+        }
+        if case .status(let answer)? = entry.fault?.action {
+            entry.status = answer.status
+            entry.reason = "fault_status"
+            journal.append(entry)
+            return UploadAnswer(Response(status: answer.status, contentType: answer.contentType, body: answer.body,
+                                         extraHeaders: answer.headers.map { ($0.name, $0.value) }), fault: entry.fault)
+        }
         let response: Response
         do {
             try upload.parser.finish()
@@ -82,7 +110,28 @@ struct UploadEndpoint: Sendable {
         }
         entry.status = response.status
         journal.append(entry)
-        return response
+        return UploadAnswer(response, fault: entry.fault)
+    }
+}
+
+/// The answer to a completed upload, and how an answer fault changes its sending.
+struct UploadAnswer {
+    let response: Response
+    /// `delay_ms`: how long to hold the answer back.
+    let delaySeconds: Double?
+    /// `close_after_response`: close once it is sent, though the connection could stay open.
+    let closesAfterwards: Bool
+
+    init(_ response: Response, fault: AppliedFault?) {
+        self.response = response
+        switch fault?.action {
+        case .delay(let milliseconds)?:
+            (delaySeconds, closesAfterwards) = (Double(milliseconds) / 1000, false)
+        case .closeAfterResponse?:
+            (delaySeconds, closesAfterwards) = (nil, true)
+        default:
+            (delaySeconds, closesAfterwards) = (nil, false)
+        }
     }
 }
 
@@ -98,17 +147,26 @@ final class UploadInProgress {
     var parser: MultipartParser
     var filler: FormFiller
     let fileURLBase: String
-    /// The journal entry so far: what the head said.
+    /// The journal entry so far: what the head said, and the pre-body fault chosen there.
     let entry: JournalEntry
+    /// The request's honoured `X-Mock-Fault`, as sent and parsed: consulted again after the body.
+    let faultHeader: (value: String, rule: FaultRule)?
     private let journal: UploadJournal
 
     init(parser: MultipartParser, filler: FormFiller, fileURLBase: String, entry: JournalEntry,
-         journal: UploadJournal) {
+         faultHeader: (value: String, rule: FaultRule)?, journal: UploadJournal) {
         self.parser = parser
         self.filler = filler
         self.fileURLBase = fileURLBase
         self.entry = entry
+        self.faultHeader = faultHeader
         self.journal = journal
+    }
+
+    /// The pre-body fault chosen at the head, if any.
+    var preBodyFault: FaultAction? {
+        guard let action = entry.fault?.action, action.isPreBody else { return nil }
+        return action
     }
 
     /// Journals this upload as it stands, answered with `status` (nil: unanswered, "aborted").

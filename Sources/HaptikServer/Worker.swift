@@ -62,6 +62,9 @@ final class Worker {
         }
     }
 
+    /// Seconds without a byte before a connection is closed; also a stall fault's default length.
+    var idleTimeout: Double { configuration.idleTimeout }
+
     /// The address the listener bound, with the real port.
     var boundAddress: SocketAddress? { listener?.address }
 

@@ -67,11 +67,14 @@ struct HaptikMock: ParsableCommand {
     @Option(help: "Write the Listening URL to this file, atomically, once listening. [env: HAPTIK_MOCK_PORT_FILE]")
     var portFile: String?
 
+    @Flag(help: "Honour X-Mock-Fault request headers (faults chosen per request). [env: HAPTIK_MOCK_ALLOW_FAULT_HEADERS=1]")
+    var allowFaultHeaders = false
+
     var flags: Flags {
         Flags(host: host, port: port, fixtures: fixtures, storageDir: storageDir, publicURL: publicUrl,
               maxFileSize: maxFileSize, workers: workers, logLevel: logLevel, idleTimeout: idleTimeout,
               shutdownGrace: shutdownGrace, maxConnections: maxConnections, maxJournalEntries: maxJournalEntries,
-              clock: clock, messageIDStart: messageIdStart, portFile: portFile)
+              clock: clock, messageIDStart: messageIdStart, portFile: portFile, allowFaultHeaders: allowFaultHeaders)
     }
 
     func run() throws {

@@ -23,6 +23,8 @@ struct Flags: Equatable, Sendable {
     var clock: String?
     var messageIDStart: String?
     var portFile: String?
+    /// Switches: true when given.
+    var allowFaultHeaders = false
 }
 
 /// The resolved settings: for each one the flag, else `HAPTIK_MOCK_<NAME>`, else the default,
@@ -46,6 +48,7 @@ struct Settings: Equatable, Sendable {
     var messageIDStart: Int?
     /// Where to write the Listening URL once bound; nil for nowhere.
     var portFile: String?
+    var allowsFaultHeaders: Bool
 
     init(flags: Flags, environment: [String: String]) throws(SettingsError) {
         let values = Lookup(flags: flags, environment: environment)
@@ -66,6 +69,7 @@ struct Settings: Equatable, Sendable {
             .flatMap(Timestamp.init(iso8601:))
         messageIDStart = try values.integer("message-id-start", flags.messageIDStart, in: 0...(1 << 53))
         portFile = try values.text("port-file", flags.portFile)
+        allowsFaultHeaders = try values.isOn("allow-fault-headers", flags.allowFaultHeaders)
         logLevel = try values.choice("log-level", flags.logLevel, from: Self.logLevels) ?? .info
         publicURL = try values.text("public-url", flags.publicURL, where: {
             $0.hasPrefix("http://") || $0.hasPrefix("https://")
@@ -132,6 +136,19 @@ private struct Lookup {
         return number
     }
 
+    /// A switch: on when its flag was given, else when its variable is `1` or `true` (any case);
+    /// `0`, `false` or empty: off.
+    func isOn(_ name: String, _ flagGiven: Bool) throws(SettingsError) -> Bool {
+        guard !flagGiven else { return true }
+        let variable = Self.variable(name)
+        guard let value = environment[variable] else { return false }
+        switch value.lowercased() {
+        case "1", "true": return true
+        case "0", "false", "": return false
+        default: throw SettingsError("\(variable) must be 1, true, 0, false or empty; got '\(value)'")
+        }
+    }
+
     func seconds(_ name: String, _ flag: String?) throws(SettingsError) -> Double? {
         guard let (value, source) = raw(name, flag) else { return nil }
         guard let number = Double(value), number.isFinite, number > 0, number <= 86_400 else {
@@ -151,7 +168,7 @@ extension Settings {
             storageDirectory: try storageDirectory ?? Self.makeTemporaryStorage(), publicURL: publicURL,
             maxFileSize: maxFileSize, idleTimeout: idleTimeout, shutdownGrace: shutdownGrace,
             maxConnections: maxConnections, maxJournalEntries: maxJournalEntries, clock: clock,
-            messageIDStart: messageIDStart, fixturesPath: fixturesPath)
+            messageIDStart: messageIDStart, fixturesPath: fixturesPath, allowsFaultHeaders: allowsFaultHeaders)
     }
 
     /// A new, empty directory under the system temp dir.

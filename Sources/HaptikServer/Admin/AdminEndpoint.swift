@@ -16,13 +16,14 @@ struct JournalWait {
     let timeoutSeconds: Double
 }
 
-/// The admin API (CONTRACT §5-§9): journal, reset, clock, fixtures, OpenAPI. Shared by every
-/// worker; its state lives in thread-safe objects.
+/// The admin API (CONTRACT §5-§10): journal, reset, clock, fixtures, OpenAPI, faults. Shared by
+/// every worker; its state lives in thread-safe objects.
 struct AdminEndpoint: Sendable {
     let journal: UploadJournal
     let store: FileStore
     let clock: MockClock
     let fixtures: FixtureSource
+    let faults: FaultRules
 
     func answer(_ route: AdminRoute, body: [UInt8]) -> AdminAnswer {
         do {
@@ -65,6 +66,20 @@ struct AdminEndpoint: Sendable {
             return .response(.json(status: 200, fixtures.json))
         case .openAPI:
             return .response(.json(status: 200, OpenAPIDocument.bytes))
+        case .addFault:
+            do {
+                return .response(.json(status: 201, faults.add(try FaultRule(json: body))))
+            } catch {
+                throw .badBody("\(error)")
+            }
+        case .listFaults:
+            return .response(.json(status: 200, faults.json))
+        case .deleteFaults:
+            faults.removeAll()
+            return .response(.ok)
+        case .deleteFault(let id):
+            guard let id = Int(id), faults.remove(id: id) else { throw .notFound }
+            return .response(.ok)
         }
     }
 

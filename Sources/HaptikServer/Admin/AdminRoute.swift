@@ -10,9 +10,13 @@ enum AdminRoute: Equatable {
     case fixtures
     case replaceFixtures
     case openAPI
+    case addFault
+    case listFaults
+    case deleteFaults
+    case deleteFault(id: String)
 
     /// Whether the route reads a JSON body before answering.
-    var takesBody: Bool { self == .setClock || self == .replaceFixtures }
+    var takesBody: Bool { self == .setClock || self == .replaceFixtures || self == .addFault }
 
     /// The admin route for `head`, a 404/405 answer for an unknown path or method, or nil when
     /// the path is not under `/__admin`.
@@ -43,8 +47,17 @@ enum AdminRoute: Equatable {
             }
         case "/__admin/openapi.json":
             return only("GET", .openAPI)
+        case "/__admin/faults":
+            switch method {
+            case "GET": return .success(.listFaults)
+            case "POST": return .success(.addFault)
+            case "DELETE": return .success(.deleteFaults)
+            default: return .failure(AdminRouteFailure(.methodNotAllowed(allow: "GET, POST, DELETE")))
+            }
         case _ where path.hasPrefix("/__admin/uploads/"):
             return only("GET", .upload(id: String(path.dropFirst("/__admin/uploads/".count))))
+        case _ where path.hasPrefix("/__admin/faults/"):
+            return only("DELETE", .deleteFault(id: String(path.dropFirst("/__admin/faults/".count))))
         default:
             return .failure(AdminRouteFailure(.notFound))
         }
