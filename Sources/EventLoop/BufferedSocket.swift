@@ -27,8 +27,6 @@ public final class BufferedSocket {
     private var delegate: (any BufferedSocketDelegate)?
     private var isReading = false
     private var readLowWatermark = 0
-    /// See ``watchForPeerClose(_:)``; kept until the socket goes, never freed from its own callback.
-    private var peerCloseWatch: CallbackEvent?
 
     /// Takes ownership of `fd`; it is closed by ``close()``, or at once if wrapping fails.
     public init(base: EventBase, fd: Int32) throws(EventLoopError) {
@@ -130,16 +128,12 @@ public final class BufferedSocket {
         shutdown(bufferevent_getfd(bev), Int32(SHUT_WR))
     }
 
-    /// Calls `action` once when the peer closes or shuts down its side, even while reading is
-    /// paused (`EV_CLOSED`, epoll's `EPOLLRDHUP`), so a connection that stopped reading on purpose
-    /// still learns that its client left. Replaces an earlier watch.
-    public func watchForPeerClose(_ action: @escaping () -> Void) throws(EventLoopError) {
-        guard let bev else { return }
-        if let peerCloseWatch { event_del(peerCloseWatch.raw) }
-        let watch = try CallbackEvent(rawBase: bufferevent_get_base(bev), fd: bufferevent_getfd(bev),
-                                      events: Int32(EV_CLOSED), action: action)
-        guard event_add(watch.raw, nil) == 0 else { throw .libevent("event_add") }
-        peerCloseWatch = watch
+    /// Whether the peer has closed its side or reset the connection, known without reading
+    /// (`TCP_INFO`): for a connection that stopped reading on purpose. A close the peer sent after
+    /// bytes the kernel could not take yet is not seen until those bytes are read.
+    public var peerHasLeft: Bool {
+        guard let bev else { return true }
+        return haptik_tcp_peer_has_left(bufferevent_getfd(bev)) != 0
     }
 
     /// Closes with a TCP reset (`SO_LINGER` of 0) instead of an orderly close, dropping anything
@@ -154,7 +148,6 @@ public final class BufferedSocket {
     /// Frees the bufferevent (closing the socket), then drops the delegate and the +1. Safe to call twice.
     public func close() {
         guard let bev else { return }
-        if let peerCloseWatch { event_del(peerCloseWatch.raw) }
         self.bev = nil
         bufferevent_free(bev)
         delegate = nil

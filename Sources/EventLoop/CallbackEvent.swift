@@ -6,16 +6,12 @@ final class CallbackEvent {
     let raw: OpaquePointer
     private let action: () -> Void
 
-    convenience init(base: EventBase, fd: Int32 = -1, events: Int32 = 0, action: @escaping () -> Void) throws(EventLoopError) {
-        try self.init(rawBase: base.raw, fd: fd, events: events, action: action)
-    }
-
-    init(rawBase: OpaquePointer, fd: Int32, events: Int32, action: @escaping () -> Void) throws(EventLoopError) {
+    init(base: EventBase, fd: Int32 = -1, events: Int32 = 0, action: @escaping () -> Void) throws(EventLoopError) {
         self.action = action
-        guard let raw = event_new(rawBase, fd, Int16(events), nil, nil) else { throw .libevent("event_new") }
+        guard let raw = event_new(base.raw, fd, Int16(events), nil, nil) else { throw .libevent("event_new") }
         self.raw = raw
         // The context must be `self`, which exists only now: assign the callback to the new event.
-        event_assign(raw, rawBase, fd, Int16(events), { _, _, context in
+        event_assign(raw, base.raw, fd, Int16(events), { _, _, context in
             guard let context else { return }
             Unmanaged<CallbackEvent>.fromOpaque(context).takeUnretainedValue().action()
         }, Unmanaged.passUnretained(self).toOpaque())

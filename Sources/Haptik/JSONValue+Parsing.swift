@@ -68,7 +68,9 @@ private struct JSONParser {
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw failure("a member name was expected") }
             let keyOffset = offset
             let key = try parseString()
-            guard !members.contains(where: { $0.key == key }) else {
+            // Names are compared as code points, as JSON does: Swift's `==` would take canonically
+            // equivalent names ("é" and "e\u{301}") for the same member.
+            guard !members.contains(where: { $0.key.unicodeScalars.elementsEqual(key.unicodeScalars) }) else {
                 throw JSONSyntaxError(message: "duplicate member \"\(key)\"", offset: keyOffset)
             }
             skipWhitespace()

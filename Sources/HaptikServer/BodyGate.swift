@@ -41,7 +41,7 @@ enum BodyGate {
         case .resetAfter(let limit), .stallAfter(let limit, _):
             return max(0, limit - bytesRead)
         case .throttle(let rate, let start):
-            return max(0, Int(Double(rate) * Self.seconds(since: start)) - bytesRead)
+            return max(0, Int(Double(rate) * (ContinuousClock.now - start).inSeconds) - bytesRead)
         }
     }
 
@@ -49,11 +49,6 @@ enum BodyGate {
     func secondsUntilNextSlice(bytesRead: Int) -> Double {
         guard case .throttle(let rate, let start) = self else { return 0 }
         let slice = max(1, rate / 20)
-        return max(0, Double(bytesRead + slice) / Double(rate) - Self.seconds(since: start))
-    }
-
-    private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return max(0, Double(bytesRead + slice) / Double(rate) - (ContinuousClock.now - start).inSeconds)
     }
 }

@@ -14,12 +14,7 @@ extension Connection {
             guard !reader.isStalled else { return false }
             reader.isStalled = true
             socket.setReading(false)
-            do {
-                try socket.watchForPeerClose { [unowned self] in close(journaling: "fault_stall") }
-                try schedule(after: seconds) { [unowned self] in close(journaling: "fault_stall") }
-            } catch {
-                close(journaling: "fault_stall")
-            }
+            watchStall(until: .now + .seconds(seconds))
         case .throttle:
             socket.setReading(false)
             do {
@@ -33,6 +28,21 @@ extension Connection {
         }
         return false
     }
+
+    /// Keeps a stalled connection open, reading nothing, until `deadline` or until the client has
+    /// left, whichever comes first; checks a few times a second, as reading is off.
+    private func watchStall(until deadline: ContinuousClock.Instant) {
+        let remaining = deadline - .now
+        guard remaining > .zero, !socket.peerHasLeft else { return close(journaling: "fault_stall") }
+        do {
+            try schedule(after: min(remaining.inSeconds, Self.stallCheckSeconds)) { [unowned self] in watchStall(until: deadline) }
+        } catch {
+            close(journaling: "fault_stall")
+        }
+    }
+
+    /// How often a stalled connection checks whether its client left.
+    static let stallCheckSeconds = 0.2
 
     /// Sends a completed upload's answer: held back for a `delay_ms` fault, followed by a close for
     /// `close_after_response`.

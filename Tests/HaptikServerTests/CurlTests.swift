@@ -99,4 +99,28 @@ import Testing
         #expect(String(decoding: result.stdout, as: UTF8.self) == "413", "\(result.stderr)")
         expectStorageEmpty(server)
     }
+
+    /// README "Testing retries": curl's own `--retry` rides out two injected 503s.
+    @Test func curlRetriesThroughTwoInjected503s() throws {
+        let server = try startWithRepositoryFixtures()
+        try server.addFault(#"{"status": 503, "times": 2, "headers": {"Retry-After": "0"}}"#)
+        // Not -o /dev/null: curl truncates its output file before each retry.
+        let output = server.root.appending("curl-output")
+        let arguments = vendorSample(server: server, messageType: "1", file: samplePNG)
+            + ["--retry", "3", "--retry-delay", "0", "-o", output, "-w", "%{http_code}"]
+        let result = try runCurl(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(String(decoding: result.stdout, as: UTF8.self) == "200")
+        #expect(try server.entries().compactMap { $0["status"] as? Int } == [503, 503, 200])
+    }
+
+    /// A reset fault is what curl reports as "Recv failure: Connection reset by peer" (exit 56).
+    @Test func curlSeesAResetFaultAsAConnectionReset() throws {
+        let server = try startWithRepositoryFixtures()
+        try server.addFault(#"{"reset_after_bytes": 100}"#)
+        let result = try runCurl(vendorSample(server: server, messageType: "1", file: samplePNG))
+        #expect(result.status == 56, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        expectStorageEmpty(server)
+    }
 }

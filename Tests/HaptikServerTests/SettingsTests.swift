@@ -175,6 +175,26 @@ struct SettingsTests {
         #expect(settings.publicURL == nil)
     }
 
+    /// A switch (CONTRACT §1): its flag turns it on; its variable is `1`/`true` (on) or
+    /// `0`/`false`/empty (off); anything else is refused naming the variable.
+    @Test(arguments: [
+        (false, nil, false), (true, nil, true), (false, "1", true), (false, "TRUE", true), (false, "true", true),
+        (false, "0", false), (false, "false", false), (false, "", false), (true, "0", true),
+    ] as [(Bool, String?, Bool)])
+    func allowFaultHeadersIsASwitch(flagGiven: Bool, variable: String?, expected: Bool) throws {
+        var flags = Flags()
+        flags.allowFaultHeaders = flagGiven
+        let environment = variable.map { ["HAPTIK_MOCK_ALLOW_FAULT_HEADERS": $0] } ?? [:]
+        let settings = try Settings(flags: flags, environment: environment)
+        #expect(settings.allowsFaultHeaders == expected)
+    }
+
+    @Test func anUnclearSwitchValueIsRefused() {
+        #expect(throws: SettingsError("HAPTIK_MOCK_ALLOW_FAULT_HEADERS must be 1, true, 0, false or empty; got 'yes'")) {
+            try Settings(flags: Flags(), environment: ["HAPTIK_MOCK_ALLOW_FAULT_HEADERS": "yes"])
+        }
+    }
+
     @Test func serverConfigurationNamesAMissingFixtureFile() throws {
         let path = "/nonexistent-\(UUID().uuidString)/fixtures.json"
         let settings = try Settings(flags: Self.flags(["fixtures": path, "storage-dir": "/tmp"]), environment: [:])
@@ -191,11 +211,14 @@ struct SettingsTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let fixtures = directory.appendingPathComponent("f.json")
         try Data(#"{"clients": [{"client_id": "c", "tokens": ["t"]}]}"#.utf8).write(to: fixtures)
-        let settings = try Settings(flags: Self.flags([
+        var flags = Self.flags([
             "fixtures": fixtures.path, "storage-dir": directory.path, "port": "0", "max-file-size": "77",
             "public-url": "http://pub",
-        ]), environment: [:])
+        ])
+        flags.allowFaultHeaders = true
+        let settings = try Settings(flags: flags, environment: [:])
         let configuration = try settings.serverConfiguration()
+        #expect(configuration.allowsFaultHeaders)
         #expect(configuration.port == 0)
         #expect(configuration.storageDirectory == directory.path)
         #expect(configuration.maxFileSize == 77)

@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// An in-process ``HaptikServer`` on `127.0.0.1:<ephemeral port>` with its own storage directory,
-/// for one test. ``start(fixtures:maxFileSize:publicURL:idleTimeout:shutdownGrace:workers:maxConnections:maxJournalEntries:clock:messageIDStart:)`` returns
+/// for one test. ``start(fixtures:maxFileSize:publicURL:idleTimeout:shutdownGrace:workers:maxConnections:maxJournalEntries:clock:messageIDStart:allowsFaultHeaders:)`` returns
 /// once the listener is bound, so the test can connect at once.
 ///
 /// The storage directory is `<root>/storage`, where `root` is a fresh ``TemporaryDirectory``: tests
@@ -38,7 +38,8 @@ public final class TestServer: Sendable {
     public static func start(
         fixtures: Fixtures = TestFixtures.standard, maxFileSize: Int = 1_000_000, publicURL: String? = nil,
         idleTimeout: Double = 30, shutdownGrace: Double = 5, workers: Int = 1, maxConnections: Int = 256,
-        maxJournalEntries: Int = 10_000, clock: Timestamp? = nil, messageIDStart: Int? = nil
+        maxJournalEntries: Int = 10_000, clock: Timestamp? = nil, messageIDStart: Int? = nil,
+        allowsFaultHeaders: Bool = false
     ) throws -> TestServer {
         prepareProcess()
         let root = try TemporaryDirectory(prefix: "haptik-server-test")
@@ -47,7 +48,7 @@ public final class TestServer: Sendable {
             host: "127.0.0.1", port: 0, workers: workers, fixtures: fixtures, storageDirectory: storagePath,
             publicURL: publicURL, maxFileSize: maxFileSize, idleTimeout: idleTimeout,
             shutdownGrace: shutdownGrace, maxConnections: maxConnections, maxJournalEntries: maxJournalEntries,
-            clock: clock, messageIDStart: messageIDStart)
+            clock: clock, messageIDStart: messageIDStart, allowsFaultHeaders: allowsFaultHeaders)
         let logger = Logger(label: "haptik-test") { _ in SwiftLogNoOpLogHandler() }
         let server = try HaptikServer.start(configuration, logger: logger)
         return TestServer(server: server, root: root, storagePath: storagePath, configuration: configuration)
