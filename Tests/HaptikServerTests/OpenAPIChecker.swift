@@ -41,7 +41,8 @@ enum OpenAPIChecker {
     violations = []
     for check in data["checks"]:
         try:
-            response = resolve(document["paths"][check["path"]][check["method"]]["responses"][str(check["status"])])
+            responses = document["paths"][check["path"]][check["method"]]["responses"]
+            response = resolve(responses.get(str(check["status"])) or responses["default"])
             schema = dict(response["content"]["application/json"]["schema"])
         except KeyError as error:
             violations.append(["the document has no JSON answer for this: missing %s" % error])

@@ -18,6 +18,7 @@ import Testing
         #expect(paths == [
             "/v1.0/log_file_from_user/", "/content/{name}", "/__admin/health", "/__admin/uploads",
             "/__admin/uploads/{id}", "/__admin/clock", "/__admin/fixtures", "/__admin/openapi.json",
+            "/__admin/faults", "/__admin/faults/{id}",
         ])
         let outcome = try OpenAPIChecker.run(document: response.bodyText, checks: [])
         #expect(outcome.documentError == nil, "\(outcome.documentError ?? "")")
@@ -59,10 +60,22 @@ import Testing
         record("/__admin/fixtures", "put", try server.admin("PUT", "/__admin/fixtures", body: "[]"))
         record("/__admin/uploads", "delete", try server.admin("DELETE", "/__admin/uploads?session=s"))
         record("/__admin/uploads", "delete", try server.admin("DELETE", "/__admin/uploads"))
+        let rule = #"{"status": 503, "body": {"error_message": "busy"}, "headers": {"Retry-After": "1"}, "times": 1}"#
+        record("/__admin/faults", "post", try server.admin("POST", "/__admin/faults", body: rule))
+        record("/__admin/faults", "post", try server.admin("POST", "/__admin/faults", body: #"{"stall_after_bytes": 5, "stall_ms": 10, "session": "x"}"#))
+        record("/__admin/faults", "post", try server.admin("POST", "/__admin/faults", body: #"{"delay_ms": 1}"#))
+        record("/__admin/faults", "post", try server.admin("POST", "/__admin/faults", body: #"{"probability": 0.5}"#))
+        record(upload, "post", try server.upload(.upload(businessID: "7", file: MagicBytes.png),   // the replaced fixtures' client
+                                                 authorization: "Bearer new-token", clientID: "new-client"))
+        record("/__admin/faults", "get", try server.get("/__admin/faults"))
+        record("/__admin/faults/{id}", "delete", try server.admin("DELETE", "/__admin/faults/3"))
+        record("/__admin/faults/{id}", "delete", try server.admin("DELETE", "/__admin/faults/3"))
+        record("/__admin/faults", "delete", try server.admin("DELETE", "/__admin/faults"))
+        record("/__admin/uploads", "get", try server.get("/__admin/uploads"))
 
         let statuses = checks.map(\.status)
         #expect(statuses == [200, 200, 401, 403, 400, 413, 200, 200, 400, 200, 200, 200, 404, 404, 200, 200, 200,
-                             400, 200, 200, 400, 200, 200])
+                             400, 200, 200, 400, 200, 200, 201, 201, 201, 400, 503, 200, 200, 404, 200, 200])
         let outcome = try OpenAPIChecker.run(document: OpenAPIDocument.text, checks: checks)
         for (check, violations) in zip(checks, outcome.violations) {
             #expect(violations.isEmpty, "\(check.method) \(check.path) \(check.status): \(violations) in \(check.instance)")

@@ -28,7 +28,10 @@ enum OpenAPIDocument {
               {"name": "client-id", "in": "header", "required": true, "schema": {"type": "string"},
                "description": "The client the bearer token belongs to."},
               {"name": "X-Mock-Session", "in": "header", "required": false, "schema": {"type": "string"},
-               "description": "Tags the journal entry, so parallel tests can filter, wait and reset by session. Never changes the answer."}
+               "description": "Tags the journal entry, so parallel tests can filter, wait and reset by session. Never changes the answer."},
+              {"name": "X-Mock-Fault", "in": "header", "required": false, "schema": {"type": "string"},
+               "example": "status=503;times=2",
+               "description": "Only with --allow-fault-headers (else ignored): a fault rule for this request, as name=value pairs separated by ';', values JSON or text; times counts per identical value. Invalid: 400."}
             ],
             "requestBody": {
               "required": true,
@@ -55,7 +58,8 @@ enum OpenAPIDocument {
               "403": {"$ref": "#/components/responses/Error"},
               "413": {"$ref": "#/components/responses/Error"},
               "500": {"$ref": "#/components/responses/Error"},
-              "507": {"$ref": "#/components/responses/Error"}
+              "507": {"$ref": "#/components/responses/Error"},
+              "default": {"description": "An injected status fault: its status, headers and JSON body (an Error unless the rule gives one).", "content": {"application/json": {"schema": {}}}}
             }
           }
         },
@@ -156,6 +160,41 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/__admin/faults": {
+          "get": {
+            "tags": ["faults"],
+            "operationId": "listFaults",
+            "summary": "The fault rules in force, oldest first, with how often each fired; retired rules are gone",
+            "responses": {"200": {"description": "The rules.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FaultList"}}}}}
+          },
+          "post": {
+            "tags": ["faults"],
+            "operationId": "addFault",
+            "summary": "Adds a fault rule after the others",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FaultRule"}}}},
+            "responses": {
+              "201": {"description": "The rule as listed.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ListedFaultRule"}}}},
+              "400": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "delete": {
+            "tags": ["faults"],
+            "operationId": "deleteFaults",
+            "summary": "Removes every rule and forgets how often each X-Mock-Fault value fired; ids continue",
+            "responses": {"200": {"$ref": "#/components/responses/Status"}}
+          }
+        },
+        "/__admin/faults/{id}": {
+          "delete": {
+            "tags": ["faults"],
+            "operationId": "deleteFault",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}],
+            "responses": {
+              "200": {"$ref": "#/components/responses/Status"},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/__admin/openapi.json": {
           "get": {
             "tags": ["admin"],
@@ -240,7 +279,12 @@ enum OpenAPIDocument {
                     "type": "object",
                     "additionalProperties": false,
                     "required": ["rule_id", "action"],
-                    "properties": {"rule_id": {"type": ["integer", "null"]}, "action": {"type": "string"}}
+                    "description": "The fault that hit the request: its rule (null for X-Mock-Fault) and action field.",
+                    "properties": {
+                      "rule_id": {"type": ["integer", "null"]},
+                      "action": {"enum": ["reset_before_body", "reset_after_bytes", "stall_after_bytes", "throttle_bytes_per_sec",
+                                          "status", "delay_ms", "close_after_response"]}
+                    }
                   }
                 ]
               }
@@ -283,6 +327,53 @@ enum OpenAPIDocument {
             "properties": {
               "clock": {"type": ["string", "null"], "description": "ISO 8601 (UTC unless an offset is given), or null for real time."}
             }
+          },
+          "FaultRuleFields": {
+            "type": "object",
+            "description": "Matchers (absent: any), firing, and exactly one action. Pre-body actions (reset_before_body, reset_after_bytes, stall_after_bytes, throttle_bytes_per_sec) cannot match on auth_id or message_type.",
+            "properties": {
+              "client_id": {"type": "string"},
+              "auth_id": {"type": "string"},
+              "session": {"type": "string", "description": "The X-Mock-Session header."},
+              "message_type": {"type": "integer"},
+              "times": {"type": "integer", "minimum": 1, "description": "Fires for the next N matches, then retires."},
+              "probability": {"type": "number", "minimum": 0, "maximum": 1, "description": "One draw per match."},
+              "seed": {"type": "integer", "description": "With probability: the same seed gives the same sequence on a fresh server."},
+              "reset_before_body": {"const": true, "description": "TCP reset right after the head."},
+              "reset_after_bytes": {"type": "integer", "minimum": 0, "description": "TCP reset once this many body bytes were read."},
+              "stall_after_bytes": {"type": "integer", "minimum": 0, "description": "Stop reading after this many body bytes; close at stall_ms or when the client leaves."},
+              "stall_ms": {"type": "integer", "minimum": 0, "description": "With stall_after_bytes; default: the idle timeout."},
+              "throttle_bytes_per_sec": {"type": "integer", "minimum": 1, "description": "Read the body no faster than this."},
+              "status": {"type": "integer", "minimum": 200, "maximum": 599, "not": {"enum": [204, 304]}, "description": "Answer with this status once the body was read; nothing is stored."},
+              "body": {"description": "With status: the JSON body to send (default: an Error object)."},
+              "headers": {"type": "object", "additionalProperties": {"type": "string"}, "description": "With status: extra header fields, e.g. Retry-After."},
+              "delay_ms": {"type": "integer", "minimum": 0, "description": "Hold the answer back this long."},
+              "close_after_response": {"const": true, "description": "Answer normally, then close though keep-alive was allowed."}
+            },
+            "oneOf": [
+              {"required": ["reset_before_body"]}, {"required": ["reset_after_bytes"]}, {"required": ["stall_after_bytes"]},
+              {"required": ["throttle_bytes_per_sec"]}, {"required": ["status"]}, {"required": ["delay_ms"]},
+              {"required": ["close_after_response"]}
+            ]
+          },
+          "FaultRule": {
+            "$ref": "#/components/schemas/FaultRuleFields",
+            "unevaluatedProperties": false
+          },
+          "ListedFaultRule": {
+            "$ref": "#/components/schemas/FaultRuleFields",
+            "required": ["id", "fired"],
+            "properties": {
+              "id": {"type": "integer", "minimum": 1},
+              "fired": {"type": "integer", "minimum": 0, "description": "How many requests the rule has hit."}
+            },
+            "unevaluatedProperties": false
+          },
+          "FaultList": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["faults"],
+            "properties": {"faults": {"type": "array", "items": {"$ref": "#/components/schemas/ListedFaultRule"}}}
           },
           "Clock": {
             "type": "object",
