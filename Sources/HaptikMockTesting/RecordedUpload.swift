@@ -8,7 +8,7 @@ public struct RecordedUpload: Sendable, Equatable {
     public enum Status: Sendable, Equatable {
         /// Answered with this HTTP status.
         case answered(Int)
-        /// Ended unanswered (the client went away mid-body, a timeout, shutdown).
+        /// Ended unanswered (the client went away mid-body, a timeout, shutdown, a reset or stall fault).
         case aborted
     }
 
@@ -42,8 +42,17 @@ public struct RecordedUpload: Sendable, Equatable {
     public let session: String?
     /// `message_type_mismatch`, `extension_mismatch`, `empty_file`, `invalid_utf8`.
     public let warnings: [String]
+    /// The fault that hit the request, if any (README, "Testing retries").
+    public let fault: Fault?
     /// The stored file's path, for an accepted upload not yet reset.
     public let storedPath: String?
+
+    /// A fault that hit a request: its rule (nil for an `X-Mock-Fault` header) and action field
+    /// (`status`, `reset_after_bytes`, ...).
+    public struct Fault: Sendable, Equatable {
+        public let ruleID: Int?
+        public let action: String
+    }
 
     init(_ entry: JournalEntry, storageDirectory: String) {
         id = entry.id
@@ -65,6 +74,7 @@ public struct RecordedUpload: Sendable, Equatable {
         bytesReceived = entry.bytesReceived
         session = entry.session
         warnings = entry.warnings
+        fault = entry.fault.map { Fault(ruleID: $0.ruleID, action: $0.action.fieldName) }
         storedPath = entry.storedName.map { "\(storageDirectory)/\($0)" }
     }
 }
