@@ -100,6 +100,29 @@ public final class MockHaptik: Sendable {
         server.resetUploads(session: session)
     }
 
+    /// Adds a fault rule after the others (README, "Testing retries"), given as its JSON object:
+    /// `#"{"status": 503, "times": 2}"#`. Returns its id.
+    /// - Throws: ``MockHaptikError/invalidFault(_:)`` naming the problem.
+    @discardableResult
+    public func addFault(_ json: String) throws(MockHaptikError) -> Int {
+        do {
+            return server.faults.add(try FaultRule(json: Array(json.utf8))).id
+        } catch {
+            throw .invalidFault(error.message)
+        }
+    }
+
+    /// Removes the fault rule with `id`; false if it is unknown or retired.
+    @discardableResult
+    public func removeFault(id: Int) -> Bool {
+        server.faults.remove(id: id)
+    }
+
+    /// Removes every fault rule.
+    public func removeFaults() {
+        server.faults.removeAll()
+    }
+
     /// The fixtures in use.
     public var fixtures: Fixtures { server.fixtures.fixtures }
 
@@ -117,4 +140,6 @@ public enum MockHaptikError: Error, Sendable {
     case startFailed(String)
     /// ``MockHaptik/waitForUploads(count:session:timeout:)`` ran out of time; the entries found.
     case timedOut([RecordedUpload])
+    /// ``MockHaptik/addFault(_:)`` was given an invalid rule; the message names the problem.
+    case invalidFault(String)
 }

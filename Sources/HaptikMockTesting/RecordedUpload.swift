@@ -52,6 +52,11 @@ public struct RecordedUpload: Sendable, Equatable {
     public struct Fault: Sendable, Equatable {
         public let ruleID: Int?
         public let action: String
+
+        public init(ruleID: Int?, action: String) {
+            self.ruleID = ruleID
+            self.action = action
+        }
     }
 
     init(_ entry: JournalEntry, storageDirectory: String) {

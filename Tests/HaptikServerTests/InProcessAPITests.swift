@@ -59,6 +59,31 @@ import Testing
         #expect(throws: RawHTTPClientError.self) { try RawHTTPClient(port: mock.port, timeout: 2) }
     }
 
+    @Test func faultRulesInProcess() async throws {
+        let mock = try MockHaptik.start(fixtures: Self.fixtures)
+        defer { mock.stop() }
+        let id = try mock.addFault(#"{"status": 503, "times": 1}"#)
+        let file = TestFixtures.fileBytes(count: 1_000)
+        #expect(try upload(file, to: mock, session: "retry").status == 503)
+        #expect(try upload(file, to: mock, session: "retry").status == 200)
+        let uploads = try await mock.waitForUploads(count: 2, session: "retry")
+        #expect(uploads.map(\.fault) == [RecordedUpload.Fault(ruleID: id, action: "status"), nil])
+        #expect(uploads.first?.status == .answered(503))
+        #expect(!mock.removeFault(id: id), "retired after its one time")
+
+        let always = try mock.addFault(#"{"delay_ms": 1}"#)
+        #expect(mock.removeFault(id: always))
+        try mock.addFault(#"{"status": 500}"#)
+        mock.removeFaults()
+        #expect(try upload(file, to: mock, session: "after").status == 200)
+        #expect {
+            try mock.addFault(#"{"status": 503, "colour": "red"}"#)
+        } throws: { error in
+            guard case MockHaptikError.invalidFault(let message) = error else { return false }
+            return message.contains("colour")
+        }
+    }
+
     @Test func waitTimesOutWithWhatThereIs() async throws {
         let mock = try MockHaptik.start(fixtures: Self.fixtures)
         defer { mock.stop() }

@@ -12,8 +12,9 @@ extension FaultRule {
                 offset += 1
                 continue
             }
-            guard let equals = bytes[offset...].firstIndex(of: UInt8(ascii: "=")) else {
-                throw FaultRuleError("X-Mock-Fault: \"\(Self.text(bytes[offset...]))\" is not name=value")
+            let segmentEnd = bytes[offset...].firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+            guard let equals = bytes[offset..<segmentEnd].firstIndex(of: UInt8(ascii: "=")) else {
+                throw FaultRuleError("X-Mock-Fault: \"\(Self.text(bytes[offset..<segmentEnd]))\" is not name=value")
             }
             let name = Self.text(bytes[offset..<equals])
             guard !fields.contains(where: { $0.key == name }) else { throw FaultRuleError("X-Mock-Fault: \(name) is given twice") }

@@ -36,14 +36,15 @@ public final class FaultRules: Sendable {
 
     public init() {}
 
-    /// Installs `rule` after the others and returns it as listed.
-    public func add(_ rule: FaultRule) -> [UInt8] {
+    /// Installs `rule` after the others; returns its id and the rule as listed.
+    @discardableResult
+    public func add(_ rule: FaultRule) -> (id: Int, json: [UInt8]) {
         state.withLock { state in
             let installed = InstalledRule(id: state.nextID, rule: rule, draws: FaultDraws(seed: rule.seed))
             state.nextID += 1
             state.rules.append(installed)
             ruleCount.store(state.rules.count, ordering: .releasing)
-            return Self.json(installed)
+            return (installed.id, Self.json(installed))
         }
     }
 

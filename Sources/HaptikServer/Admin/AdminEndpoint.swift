@@ -68,7 +68,7 @@ struct AdminEndpoint: Sendable {
             return .response(.json(status: 200, OpenAPIDocument.bytes))
         case .addFault:
             do {
-                return .response(.json(status: 201, faults.add(try FaultRule(json: body))))
+                return .response(.json(status: 201, faults.add(try FaultRule(json: body)).json))
             } catch {
                 throw .badBody("\(error)")
             }
