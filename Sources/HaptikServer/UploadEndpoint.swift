@@ -39,10 +39,10 @@ struct UploadEndpoint: Sendable {
         if case .contentLength(let length) = head.framing, length > maxFileSize + 1_048_576 {
             return reject(&entry, .contentLengthTooLarge(limit: maxFileSize), reason: "file_too_large")
         }
-        var faultHeader: (value: String, rule: FaultRule)?
+        var faultHeader: FaultHeader?
         if allowsFaultHeaders, let value = head.value(of: "x-mock-fault") {
             do {
-                faultHeader = (value, try FaultRule(headerValue: value))
+                faultHeader = try FaultHeader(value)
             } catch {
                 return reject(&entry, .error(status: 400, "invalid X-Mock-Fault: \(error)", closesConnection: true),
                               reason: "invalid_fault_header")
@@ -150,11 +150,11 @@ final class UploadInProgress {
     /// The journal entry so far: what the head said, and the pre-body fault chosen there.
     let entry: JournalEntry
     /// The request's honoured `X-Mock-Fault`, as sent and parsed: consulted again after the body.
-    let faultHeader: (value: String, rule: FaultRule)?
+    let faultHeader: FaultHeader?
     private let journal: UploadJournal
 
     init(parser: MultipartParser, filler: FormFiller, fileURLBase: String, entry: JournalEntry,
-         faultHeader: (value: String, rule: FaultRule)?, journal: UploadJournal) {
+         faultHeader: FaultHeader?, journal: UploadJournal) {
         self.parser = parser
         self.filler = filler
         self.fileURLBase = fileURLBase

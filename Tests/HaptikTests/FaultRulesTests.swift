@@ -15,11 +15,11 @@ import Testing
         text((rules ?? self.rules).add(try rule(json)).json)
     }
 
-    func header(_ value: String) throws -> (value: String, rule: FaultRule) { (value, try FaultRule(headerValue: value)) }
+    func header(_ value: String) throws -> FaultHeader { try FaultHeader(value) }
 
     static let anyone = FaultRequest(clientID: "acme-client", session: nil)
 
-    func fault(_ stage: FaultStage, _ request: FaultRequest = FaultRulesTests.anyone, header: (value: String, rule: FaultRule)? = nil,
+    func fault(_ stage: FaultStage, _ request: FaultRequest = FaultRulesTests.anyone, header: FaultHeader? = nil,
                in rules: FaultRules? = nil) -> AppliedFault? {
         (rules ?? self.rules).fault(at: stage, header: header, for: request)
     }
@@ -349,12 +349,12 @@ import Testing
         #expect(fault(.answer, header: once) != nil)
         for index in 1..<FaultRules.maxRememberedHeaders {
             let value = "status=503;times=1;client_id=c\(index)"
-            _ = fault(.answer, FaultRequest(clientID: "c\(index)", session: nil), header: (value, once.rule))
+            _ = fault(.answer, FaultRequest(clientID: "c\(index)", session: nil), header: try header(value))
         }
         // Full, but the value is known: still used up.
         #expect(fault(.answer, header: once) == nil)
         // A new value clears the memory, so the first value fires again.
-        #expect(fault(.answer, header: ("status=503; times=1", once.rule)) != nil)
+        #expect(fault(.answer, header: try header("status=503; times=1")) != nil)
         #expect(fault(.answer, header: once) != nil)
         #expect(fault(.answer, header: once) == nil)
     }

@@ -84,7 +84,7 @@ public final class FaultRules: Sendable {
     /// The fault for `request` at `stage`, counted as fired: the request's `X-Mock-Fault` rule
     /// (`header`, as sent and as parsed) if it is for this stage, matches and fires; else the
     /// oldest rule for this stage that matches and fires. A rule that used up its `times` retires.
-    public func fault(at stage: FaultStage, header: (value: String, rule: FaultRule)?, for request: FaultRequest) -> AppliedFault? {
+    public func fault(at stage: FaultStage, header: FaultHeader?, for request: FaultRequest) -> AppliedFault? {
         guard header != nil || ruleCount.load(ordering: .acquiring) > 0 else { return nil }
         return state.withLock { state in
             if let header, header.rule.action.isPreBody == (stage == .head), header.rule.matcher.matches(request) {

@@ -1,3 +1,17 @@
+/// An `X-Mock-Fault` request header (CONTRACT §10): its value as sent, which keys its `times`
+/// count, and the rule it spells.
+public struct FaultHeader: Sendable {
+    public let value: String
+    public let rule: FaultRule
+
+    /// Parses `value`: `name=value;name=value`, the names being rule fields and each value JSON
+    /// (`503`, `true`, `{"error_message": "busy"}`) or else plain text.
+    public init(_ value: String) throws(FaultRuleError) {
+        self.value = value
+        rule = try FaultRule(headerValue: value)
+    }
+}
+
 extension FaultRule {
     /// A rule from an `X-Mock-Fault` header: `name=value;name=value`, the names being rule fields
     /// and each value JSON (`503`, `true`, `{"error_message": "busy"}`) or else plain text.
