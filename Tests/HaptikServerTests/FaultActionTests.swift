@@ -5,7 +5,7 @@ import Testing
 /// Each fault action over real sockets (CONTRACT §10): what the client observes (status, reset,
 /// timing with generous bounds), what the journal records, and that nothing is left on disk.
 @Suite struct FaultActionTests {
-    private static let largeFile = TestFixtures.fileBytes(count: 200_000)
+    private static let largeFile = TestFixtures.fileBytes(count: 300_000)
 
     @Test func statusFaultReplacesTheAnswerAndStoresNothing() throws {
         let server = try TestServer.start()
@@ -54,20 +54,18 @@ import Testing
 
     @Test func delayHoldsTheAnswerWithoutBlockingOtherConnections() throws {
         let server = try TestServer.start(workers: 1)
-        try server.addFault(#"{"delay_ms": 800, "session": "slow"}"#)
+        try server.addFault(#"{"delay_ms": 3000, "session": "slow"}"#)
         let slow = try server.connect()
-        let headers = [(name: "X-Mock-Session", value: "slow")]
-        let (_, sendTime) = try secondsTaken {
-            try slow.send(RawRequest.upload(.upload(), host: server.host, extraHeaders: headers).bytes)
-        }
-        #expect(sendTime < 0.5)
+        let started = ContinuousClock.now
+        try slow.send(RawRequest.upload(.upload(), host: server.host, extraHeaders: [("X-Mock-Session", "slow")]).bytes)
         // The same single worker answers another client while the first answer is held back.
         let (health, healthTime) = try secondsTaken { try server.get("/__admin/health") }
         #expect(health.status == 200)
-        #expect(healthTime < 0.5)
-        let (response, waited) = try secondsTaken { try slow.readResponse() }
+        #expect(healthTime < 2)
+        let response = try slow.readResponse()
+        let waited = ContinuousClock.now - started
         #expect(response.status == 200)
-        #expect(waited > 0.4 && waited < 5, "answered after the delay: \(waited) s")
+        #expect(waited > .milliseconds(2_900) && waited < .seconds(15), "answered after the delay: \(waited)")
         #expect(try JournaledFault(server.entries()[0]) == JournaledFault(ruleID: 1, action: "delay_ms"))
     }
 
@@ -125,20 +123,22 @@ import Testing
 
     @Test func stallStopsReadingAndClosesAfterStallMilliseconds() throws {
         let server = try TestServer.start(workers: 1)
-        try server.addFault(#"{"stall_after_bytes": 1000, "stall_ms": 700, "session": "stalled"}"#)
+        try server.addFault(#"{"stall_after_bytes": 1000, "stall_ms": 3000, "session": "stalled"}"#)
         let stalled = try server.connect()
         let request = RawRequest.upload(.upload(file: Self.largeFile), host: server.host,
                                         extraHeaders: [("X-Mock-Session", "stalled")])
+        let started = ContinuousClock.now
         try stalled.send(request.bytes)
 
-        // A normal upload on the same single worker is answered at once meanwhile.
+        // A normal upload on the same single worker is answered meanwhile.
         let (normal, normalTime) = try secondsTaken { try server.upload(.upload()) }
         #expect(normal.status == 200)
-        #expect(normalTime < 0.5)
+        #expect(normalTime < 2)
 
-        let (outcome, waited) = try secondsTaken { try stalled.readUntilEnd() }
+        let outcome = try stalled.readUntilEnd()
+        let waited = ContinuousClock.now - started
         #expect(outcome.bytes.isEmpty, "a stall answers nothing")
-        #expect(waited > 0.3 && waited < 10, "closed at stall_ms: \(waited) s")
+        #expect(waited > .milliseconds(2_900) && waited < .seconds(15), "closed at stall_ms: \(waited)")
         let entry = try #require(try server.entries("status=aborted").first)
         #expect(entry["reason"] as? String == "fault_stall")
         #expect(entry["bytes_received"] as? Int == 1000)
@@ -176,12 +176,12 @@ import Testing
 
         let (normal, normalTime) = try secondsTaken { try server.upload(.upload()) }
         #expect(normal.status == 200)
-        #expect(normalTime < 0.5)
+        #expect(normalTime < 2)
 
         let response = try slow.readResponse()
         let elapsed = clock.now - start
         #expect(response.status == 200)
-        #expect(elapsed > .milliseconds(1_500) && elapsed < .seconds(15), "200 KB at 100 KB/s takes about 2 s: \(elapsed)")
+        #expect(elapsed > .milliseconds(2_500) && elapsed < .seconds(20), "300 KB at 100 KB/s takes about 3 s: \(elapsed)")
         let entries = try server.entries("session=slow")
         let receipt = try #require(response.receipt)
         #expect(server.storedBytes(receipt.storedName) == Self.largeFile)
