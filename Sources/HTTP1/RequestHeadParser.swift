@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Parses one request head strictly (RFC 9112 §2-§6): CRLF line endings only, no obs-fold, token
 /// field names with no whitespace before the colon, one `Content-Length` and never together with
 /// `Transfer-Encoding`, which may only be `chunked`.
@@ -87,12 +93,23 @@ private struct LineReader {
     /// The next line without its CRLF, or nil at the end of the bytes.
     mutating func next() throws(HTTPParseError) -> Range<Int>? {
         guard position < bytes.count else { return nil }
-        guard let lf = bytes[position...].firstIndex(of: ASCII.lf) else { throw .invalidLineEnding }
-        guard lf > position, bytes[lf - 1] == ASCII.cr else { throw .invalidLineEnding }
+        // A line's first CR must be the one just before its first LF.
+        guard let lf = firstOffset(of: ASCII.lf), lf > position, firstOffset(of: ASCII.cr) == lf - 1 else {
+            throw .invalidLineEnding
+        }
         let line = position..<(lf - 1)
-        if bytes[line].contains(ASCII.cr) { throw .invalidLineEnding }
         position = lf + 1
         return line
+    }
+
+    /// The offset of the first `byte` at or after `position`, found with `memchr`.
+    private func firstOffset(of byte: UInt8) -> Int? {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress,
+                  let hit = memchr(base + position, Int32(byte), buffer.count - position)
+            else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
     }
 }
 

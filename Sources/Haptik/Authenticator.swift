@@ -45,10 +45,9 @@ public struct Authenticator: Sendable {
         return caller
     }
 
-    /// The caller whose token is `token` (the first, if fixtures repeat a token), after comparing
+    /// The caller whose token is `presented` (the first, if fixtures repeat a token), after comparing
     /// with every known token.
-    private func caller(for token: String) -> Caller? {
-        let presented = Array(token.utf8)
+    private func caller(for presented: [UInt8]) -> Caller? {
         var found: Caller?
         for entry in callers where Self.constantTimeEquals(entry.token, presented) && found == nil {
             found = entry.caller
@@ -66,12 +65,14 @@ public struct Authenticator: Sendable {
         return difference == 0
     }
 
-    /// The token of a `Bearer` credential (RFC 6750 §2.1), or nil.
-    static func bearerToken(_ authorization: String) -> String? {
-        let utf8 = authorization.utf8
-        guard utf8.count > 7, utf8.prefix(7).elementsEqual("bearer ".utf8, by: { ($0 | 0x20) == ($1 | 0x20) })
-        else { return nil }
-        let token = authorization.utf8.dropFirst(7).drop { $0 == 0x20 }
-        return token.isEmpty ? nil : String(token)
+    /// The token of a `Bearer` credential (RFC 6750 §2.1), as bytes, or nil.
+    static func bearerToken(_ authorization: String) -> [UInt8]? {
+        var authorization = authorization
+        return authorization.withUTF8 { utf8 in
+            guard utf8.count > 7, utf8.prefix(7).elementsEqual("bearer ".utf8, by: { ($0 | 0x20) == ($1 | 0x20) })
+            else { return nil }
+            let token = utf8.dropFirst(7).drop { $0 == 0x20 }
+            return token.isEmpty ? nil : Array(token)
+        }
     }
 }

@@ -87,15 +87,6 @@ public struct FileStore: Sendable {
             guard let start = bytes.baseAddress else { return }
             arc4random_buf(start, bytes.count)
         }
-        let digits = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 32) { name in
-            withUnsafeBytes(of: random) { bytes in
-                for (index, byte) in bytes.enumerated() {
-                    name[2 * index] = digits[Int(byte >> 4)]
-                    name[2 * index + 1] = digits[Int(byte & 0x0F)]
-                }
-            }
-            return 32
-        }
+        return withUnsafeBytes(of: random) { LowercaseHex.string($0) }
     }
 }

@@ -18,8 +18,7 @@ public struct JSONObjectWriter {
     public mutating func add(_ key: String, _ value: Int?) {
         appendKey(key)
         guard let value else { return bytes.append(contentsOf: "null".utf8) }
-        var digits = String(value)
-        digits.withUTF8 { bytes.append(contentsOf: $0) }
+        Self.appendDecimal(value, to: &bytes)
     }
 
     /// Adds digits-only text as a number (without leading zeros beyond one), anything else as text.
@@ -98,6 +97,21 @@ public struct JSONObjectWriter {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `value` in decimal, its digits formed on the stack: no String per number.
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var magnitude = value.magnitude
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {

@@ -21,8 +21,8 @@ public struct JournalEntry: Sendable, Equatable {
     /// The file's type from its first bytes: `png`, `jpeg`, `gif`, `webp`, `pdf`, or nil.
     public var sniffedType: String?
     public var size: Int?
-    /// Lowercase hex SHA-256 of the file bytes read.
-    public var sha256: String?
+    /// The SHA-256 of the file bytes read (lowercase hex in JSON).
+    public var sha256: SHA256Hash?
     public var messageID: Int?
     public var fileURL: String?
     /// Body bytes read (after dechunking).
@@ -57,7 +57,7 @@ public struct JournalEntry: Sendable, Equatable {
         writer.add("content_type", contentType)
         writer.add("sniffed_type", sniffedType)
         writer.add("size", size)
-        writer.add("sha256", sha256)
+        writer.add("sha256", sha256?.hex)
         writer.add("message_id", messageID)
         writer.add("file_url", fileURL)
         writer.add("bytes_received", bytesReceived)

@@ -103,18 +103,9 @@ public final class TemporaryFile {
         stagingUsed = 0
     }
 
-    /// The lowercase hex SHA-256 of everything appended so far.
-    public func finishHash() -> String {
-        hasher.finalize().withUnsafeBytes { digest in
-            String(unsafeUninitializedCapacity: 2 * digest.count) { hex in
-                let digits: StaticString = "0123456789abcdef"
-                for (index, byte) in digest.enumerated() {
-                    hex[2 * index] = digits.utf8Start[Int(byte >> 4)]
-                    hex[2 * index + 1] = digits.utf8Start[Int(byte & 0x0F)]
-                }
-                return 2 * digest.count
-            }
-        }
+    /// The SHA-256 of everything appended so far.
+    public func finishHash() -> SHA256Hash {
+        hasher.finalize().withUnsafeBytes { SHA256Hash($0) }
     }
 
     func closeDescriptor() {

@@ -34,55 +34,90 @@ public struct Timestamp: Equatable, Comparable, Sendable {
     /// Appends ``iso8601``'s 24 bytes without building a String.
     public func appendISO8601(to bytes: inout [UInt8]) {
         let time = CivilTime(self)
-        Self.append(time.year, digits: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        Self.append(time.month, digits: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        Self.append(time.day, digits: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        Self.appendTimeOfDay(time, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        Self.append(time.millisecond, digits: 3, to: &bytes)
-        bytes.append(UInt8(ascii: "Z"))
+        FixedText.append(count: 24, to: &bytes) { text in
+            text.put(time.year, digits: 4)
+            text.put(UInt8(ascii: "-"))
+            text.put(time.month, digits: 2)
+            text.put(UInt8(ascii: "-"))
+            text.put(time.day, digits: 2)
+            text.put(UInt8(ascii: "T"))
+            text.putTimeOfDay(time)
+            text.put(UInt8(ascii: "."))
+            text.put(time.millisecond, digits: 3)
+            text.put(UInt8(ascii: "Z"))
+        }
     }
 
     /// `Thu, 26 Nov 2026 00:56:08 GMT`, the IMF-fixdate of RFC 9110 §5.6.7 for `Date` headers.
     public var httpDate: [UInt8] {
         let time = CivilTime(self)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(29)
-        bytes.append(contentsOf: Self.weekdays[time.weekday].utf8)
-        bytes.append(contentsOf: ", ".utf8)
-        Self.append(time.day, digits: 2, to: &bytes)
-        bytes.append(0x20)
-        bytes.append(contentsOf: Self.months[time.month - 1].utf8)
-        bytes.append(0x20)
-        Self.append(time.year, digits: 4, to: &bytes)
-        bytes.append(0x20)
-        Self.appendTimeOfDay(time, to: &bytes)
-        bytes.append(contentsOf: " GMT".utf8)
+        FixedText.append(count: 29, to: &bytes) { text in
+            text.put(Self.weekdays[time.weekday])
+            text.put(", ")
+            text.put(time.day, digits: 2)
+            text.put(" ")
+            text.put(Self.months[time.month - 1])
+            text.put(" ")
+            text.put(time.year, digits: 4)
+            text.put(" ")
+            text.putTimeOfDay(time)
+            text.put(" GMT")
+        }
         return bytes
     }
 
-    private static func appendTimeOfDay(_ time: CivilTime, to bytes: inout [UInt8]) {
-        append(time.hour, digits: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        append(time.minute, digits: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        append(time.second, digits: 2, to: &bytes)
+    private static let weekdays: [StaticString] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]   // 1970-01-01 was a Thursday
+    private static let months: [StaticString] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+}
+
+/// A text of known length written left to right on the stack, then appended in one copy: cheaper
+/// than appending its bytes one by one.
+private struct FixedText {
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private var count = 0
+
+    /// Has `write` put up to `count` bytes, then appends them to `bytes`.
+    static func append(count: Int, to bytes: inout [UInt8], _ write: (inout FixedText) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
+            var text = FixedText(buffer: buffer)
+            write(&text)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<text.count]))
+        }
     }
 
-    /// Appends `value` zero-padded to `digits` (2, 3 or 4) digits; divisions by constants only.
-    private static func append(_ value: Int, digits: Int, to bytes: inout [UInt8]) {
+    private init(buffer: UnsafeMutableBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    mutating func put(_ byte: UInt8) {
+        precondition(count < buffer.count, "FixedText overflow")
+        buffer[count] = byte
+        count += 1
+    }
+
+    mutating func put(_ ascii: StaticString) {
+        ascii.withUTF8Buffer { for byte in $0 { put(byte) } }
+    }
+
+    /// `value` zero-padded to `digits` (2, 3 or 4) digits; divisions by constants only.
+    mutating func put(_ value: Int, digits: Int) {
         let zero = UInt8(ascii: "0")
-        if digits >= 4 { bytes.append(zero + UInt8(value / 1000 % 10)) }
-        if digits >= 3 { bytes.append(zero + UInt8(value / 100 % 10)) }
-        bytes.append(zero + UInt8(value / 10 % 10))
-        bytes.append(zero + UInt8(value % 10))
+        if digits >= 4 { put(zero + UInt8(value / 1000 % 10)) }
+        if digits >= 3 { put(zero + UInt8(value / 100 % 10)) }
+        put(zero + UInt8(value / 10 % 10))
+        put(zero + UInt8(value % 10))
     }
 
-    private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]   // 1970-01-01 was a Thursday
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    mutating func putTimeOfDay(_ time: CivilTime) {
+        put(time.hour, digits: 2)
+        put(UInt8(ascii: ":"))
+        put(time.minute, digits: 2)
+        put(UInt8(ascii: ":"))
+        put(time.second, digits: 2)
+    }
 }
 
 /// A ``Timestamp``'s calendar fields in UTC (proleptic Gregorian), from Howard Hinnant's

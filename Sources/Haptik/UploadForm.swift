@@ -1,6 +1,6 @@
 /// The fields of one upload, collected part by part as the body streams in, in any order (the
 /// file may come first). The file goes to a ``TemporaryFile`` as it arrives; text fields are
-/// kept, each up to ``textFieldLimit`` bytes.
+/// kept, each up to ``textFieldLimit`` bytes, and decoded once, when their part ends.
 public struct UploadForm {
     /// The largest text field accepted (64 KiB).
     public static let textFieldLimit = 65_536
@@ -51,8 +51,13 @@ public struct UploadForm {
     private let caller: Authenticator.Caller
     private let store: FileStore
     private let maxFileSize: Int
-    /// The text fields as received, by ``Field`` (the file excluded); nil until the part begins.
-    private var texts: [[UInt8]?] = Array(repeating: nil, count: Field.allCases.count)
+    /// The text fields, by ``Field`` (the file excluded): nil until the part begins, empty while it
+    /// is being received, decoded when it ends.
+    private var texts: [String?] = Array(repeating: nil, count: Field.allCases.count)
+    /// The bytes of the text part being received.
+    private var partBytes: [UInt8] = []
+    /// Whether a text part that ended held invalid UTF-8.
+    private var endedPartsHadInvalidUTF8 = false
     private var current: Field?
     public private(set) var file: TemporaryFile?
     /// The file part's name and declared type, as sent.
@@ -69,8 +74,9 @@ public struct UploadForm {
 
     /// A part named `name` begins. Unknown names are ignored, as the real API does.
     public mutating func beginPart(name: String, filename: String?, contentType: String?) throws {
-        current = Field.named(name)
-        switch current {
+        endPart()
+        let field = Field.named(name)
+        switch field {
         case .file:
             guard file == nil else { throw UploadRejection.duplicateField(name) }
             file = try store.createTemporaryFile()
@@ -78,10 +84,11 @@ public struct UploadForm {
             fileContentType = contentType
         case .some(let field):
             guard texts[field.index] == nil else { throw UploadRejection.duplicateField(name) }
-            texts[field.index] = []
+            texts[field.index] = ""
         case nil:
             break
         }
+        current = field
     }
 
     /// More bytes of the current part. File bytes may be borrowed until the next ``flush()``.
@@ -95,17 +102,21 @@ public struct UploadForm {
             }
             try file.append(bytes)
         case .some(let field):
-            let count = texts[field.index]?.count ?? 0
-            guard count + bytes.count <= Self.textFieldLimit else {
+            guard partBytes.count + bytes.count <= Self.textFieldLimit else {
                 throw UploadRejection.fieldTooLong(name: field.rawValue, limit: Self.textFieldLimit)
             }
-            texts[field.index]?.append(contentsOf: bytes)
+            partBytes.append(contentsOf: bytes)
         case nil:
             break
         }
     }
 
     public mutating func endPart() {
+        if let field = current, field != .file {
+            texts[field.index] = String(decoding: partBytes, as: UTF8.self)
+            if Self.isInvalidUTF8(partBytes) { endedPartsHadInvalidUTF8 = true }
+            partBytes.removeAll(keepingCapacity: true)
+        }
         current = nil
     }
 
@@ -117,19 +128,26 @@ public struct UploadForm {
 
     /// The text of a field as sent (invalid UTF-8 repaired to U+FFFD), or nil if it was not sent.
     public func text(_ name: String) -> String? {
-        Field.named(name).flatMap { texts[$0.index] }.map { String(decoding: $0, as: UTF8.self) }
+        Field.named(name).flatMap(text)
+    }
+
+    /// The text of `field`: as decoded when its part ended, or as received so far.
+    private func text(_ field: Field) -> String? {
+        guard let ended = texts[field.index] else { return nil }
+        return field == current ? String(decoding: partBytes, as: UTF8.self) : ended
     }
 
     /// Fills in what the form received, for the journal: the text fields as sent, the file's name,
     /// type, size, hash and sniffed type, and warnings for the test author.
     public func describe(into entry: inout JournalEntry) {
-        entry.authID = text(Field.authID.rawValue)
-        entry.businessID = text(Field.businessID.rawValue)
-        entry.messageType = text(Field.messageType.rawValue)
-        entry.messageBody = text(Field.messageBody.rawValue)
+        entry.authID = text(.authID)
+        entry.businessID = text(.businessID)
+        entry.messageType = text(.messageType)
+        entry.messageBody = text(.messageBody)
         entry.fileName = filename
         entry.contentType = fileContentType
-        if texts.contains(where: { $0.map(Self.isInvalidUTF8) ?? false }) || filename.map(Self.containsReplacementCharacter) == true {
+        if endedPartsHadInvalidUTF8 || Self.isInvalidUTF8(partBytes)
+            || filename.map(Self.containsReplacementCharacter) == true {
             entry.warnings.append("invalid_utf8")
         }
         guard let file else { return }
@@ -147,23 +165,23 @@ public struct UploadForm {
 
     /// Checks every field against the vendor's rules and the caller's fixture.
     public func accept() throws(UploadRejection) -> Accepted {
-        guard let authID = text(Field.authID.rawValue) else { throw .missingField("auth_id") }
+        guard let authID = text(.authID) else { throw .missingField("auth_id") }
         guard !authID.isEmpty, authID.utf8.allSatisfy(Self.isAuthIDByte) else {
             throw .invalidField(name: "auth_id", reason: "must be letters, digits, '_' or '-'")
         }
         guard caller.isRegistered(authID: authID) else { throw .userNotRegistered }
-        guard let businessText = text(Field.businessID.rawValue) else { throw .missingField("business_id") }
+        guard let businessText = text(.businessID) else { throw .missingField("business_id") }
         guard let businessID = Self.decimal(businessText) else {
             throw .invalidField(name: "business_id", reason: "must be a number")
         }
         guard caller.allows(businessID: businessID) else { throw .businessIDNotAllowed }
-        guard let typeText = text(Field.messageType.rawValue) else { throw .missingField("message_type") }
+        guard let typeText = text(.messageType) else { throw .missingField("message_type") }
         guard let messageType = MessageType(text: typeText) else {
             throw .invalidField(name: "message_type", reason: "must be 1 (image) or 52 (document)")
         }
         guard let file else { throw .missingField("file") }
         return Accepted(authID: authID, businessID: businessID, messageType: messageType,
-                        messageBody: text(Field.messageBody.rawValue) ?? "", file: file, filename: filename)
+                        messageBody: text(.messageBody) ?? "", file: file, filename: filename)
     }
 
     /// Whether `text` holds U+FFFD (EF BF BD), i.e. invalid UTF-8 was repaired; a byte scan, not graphemes.

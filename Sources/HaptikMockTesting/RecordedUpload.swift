@@ -73,7 +73,7 @@ public struct RecordedUpload: Sendable, Equatable {
         contentType = entry.contentType
         sniffedType = entry.sniffedType
         size = entry.size
-        sha256 = entry.sha256
+        sha256 = entry.sha256?.hex
         messageID = entry.messageID
         fileURL = entry.fileURL
         bytesReceived = entry.bytesReceived

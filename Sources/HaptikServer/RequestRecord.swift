@@ -23,6 +23,27 @@ struct RequestRecord {
         (Self.monotonicNanoseconds() - startNanoseconds) / 1_000
     }
 
+    /// `request connection.id=3 http.method=POST http.path=/x http.status=200 http.bytes=10837
+    /// duration_us=412`, written as bytes: string interpolation cost about twice as much.
+    func accessLogMessage(connectionID: Int) -> String {
+        var line: [UInt8] = []
+        line.reserveCapacity(112 + method.utf8.count + path.utf8.count)
+        line.append(contentsOf: "request connection.id=".utf8)
+        ResponseEncoder.appendDecimal(connectionID, to: &line)
+        line.append(contentsOf: " http.method=".utf8)
+        line.append(contentsOf: method.utf8)
+        line.append(contentsOf: " http.path=".utf8)
+        var path = path
+        path.withUTF8 { line.append(contentsOf: $0) }   // in one copy, not byte by byte
+        line.append(contentsOf: " http.status=".utf8)
+        ResponseEncoder.appendDecimal(status, to: &line)
+        line.append(contentsOf: " http.bytes=".utf8)
+        ResponseEncoder.appendDecimal(bodyBytes, to: &line)
+        line.append(contentsOf: " duration_us=".utf8)
+        ResponseEncoder.appendDecimal(Int(elapsedMicroseconds), to: &line)
+        return String(decoding: line, as: UTF8.self)
+    }
+
     static func monotonicNanoseconds() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)

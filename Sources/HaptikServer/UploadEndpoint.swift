@@ -94,7 +94,7 @@ struct UploadEndpoint: Sendable {
             if logger.logLevel <= .debug {
                 logger.debug("upload stored", metadata: [
                     "upload.message_id": "\(messageID)", "upload.file": "\(name)",
-                    "upload.bytes": "\(accepted.file.size)", "upload.sha256": "\(entry.sha256 ?? "")",
+                    "upload.bytes": "\(accepted.file.size)", "upload.sha256": "\(entry.sha256?.hex ?? "")",
                 ])
             }
             (entry.messageID, entry.fileURL, entry.storedName) = (messageID, receipt.fileURL, name)

@@ -174,10 +174,7 @@ final class Worker {
     /// request's CPU time.
     func logRequest(_ request: RequestRecord, connectionID: Int) {
         guard logger.logLevel <= .info else { return }
-        logger.info("""
-            request connection.id=\(connectionID) http.method=\(request.method) http.path=\(request.path) \
-            http.status=\(request.status) http.bytes=\(request.bodyBytes) duration_us=\(request.elapsedMicroseconds)
-            """)
+        logger.info(Logger.Message(stringLiteral: request.accessLogMessage(connectionID: connectionID)))
     }
 }
 

@@ -33,7 +33,7 @@ public struct MultipartParser {
     /// - Throws: ``MultipartError/invalidBoundary`` unless `boundary` is 1-70 valid characters.
     public init(boundary: String, limits: MultipartLimits = MultipartLimits()) throws(MultipartError) {
         guard MultipartBoundary.isValid(boundary) else { throw .invalidBoundary }
-        delimiter = Array("\r\n--\(boundary)".utf8)
+        delimiter = [0x0D, 0x0A, UInt8(ascii: "-"), UInt8(ascii: "-")] + boundary.utf8
         self.limits = limits
         carry = [0x0D, 0x0A]
         carry.reserveCapacity(delimiter.count)

@@ -25,7 +25,7 @@ struct TemporaryFileTests {
             try file.flush()
         }
         #expect(file.size == text.utf8.count)
-        #expect(file.finishHash() == digest)
+        #expect(file.finishHash().hex == digest)
     }
 
     @Test func hashAndSizeDoNotDependOnHowWritesAreCut() throws {
@@ -36,7 +36,7 @@ struct TemporaryFileTests {
         }
         try [UInt8]().withUnsafeBytes { try file.append($0); try file.flush() }
         #expect(file.size == 1_000_000)
-        #expect(file.finishHash() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(file.finishHash().hex == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     @Test func batchedRunsReachTheDiskInOrderAtFlush() throws {
@@ -70,7 +70,7 @@ struct TemporaryFileTests {
         let file = try store.createTemporaryFile()
         try Array("abc".utf8).withUnsafeBytes { try file.append($0); try file.flush() }
         let name = try store.commit(file, as: "txt")
-        #expect(file.finishHash() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(file.finishHash().hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/\(name)")) == Data("abc".utf8))
     }
 }
