@@ -336,7 +336,7 @@ enum OpenAPIDocument {
               "auth_id": {"type": "string"},
               "session": {"type": "string", "description": "The X-Mock-Session header."},
               "message_type": {"type": "integer"},
-              "times": {"type": "integer", "minimum": 1, "description": "Fires for the next N matches, then retires."},
+              "times": {"type": "integer", "minimum": 1, "description": "Fires N times, then retires: for the next N matches, or with probability, the next N hits."},
               "probability": {"type": "number", "minimum": 0, "maximum": 1, "description": "One draw per match."},
               "seed": {"type": "integer", "description": "With probability: the same seed gives the same sequence on a fresh server."},
               "reset_before_body": {"const": true, "description": "TCP reset right after the head."},
