@@ -36,6 +36,12 @@ extension Response {
         .error(status: error.status, error.message, closesConnection: true)
     }
 
+    /// A `status` fault's answer, as its rule spells it.
+    static func injected(_ answer: FaultAnswer) -> Response {
+        Response(status: answer.status, contentType: answer.contentType, body: answer.body,
+                 extraHeaders: answer.headers.map { ($0.name, $0.value) })
+    }
+
     static let notFound = Response.error(status: 404, "not found")
 
     static func methodNotAllowed(allow: String) -> Response {

@@ -69,18 +69,7 @@ struct UploadEndpoint: Sendable {
         var entry = upload.entry
         entry.bytesReceived = bytesReceived
         upload.filler.form.describe(into: &entry)
-        if entry.fault == nil {
-            entry.fault = faults.fault(at: .answer, header: upload.faultHeader, for: FaultRequest(
-                clientID: entry.clientID, session: entry.session, authID: entry.authID,
-                messageType: entry.messageType.flatMap { Int($0) }))
-        }
-        if case .status(let answer)? = entry.fault?.action {
-            entry.status = answer.status
-            entry.reason = "fault_status"
-            journal.append(entry)
-            return UploadAnswer(Response(status: answer.status, contentType: answer.contentType, body: answer.body,
-                                         extraHeaders: answer.headers.map { ($0.name, $0.value) }), fault: entry.fault)
-        }
+        if let injected = applyAnswerFault(to: &entry, faultHeader: upload.faultHeader) { return injected }
         let response: Response
         do {
             try upload.parser.finish()
@@ -132,6 +121,23 @@ struct UploadAnswer {
         default:
             (delaySeconds, closesAfterwards) = (nil, false)
         }
+    }
+}
+
+extension UploadEndpoint {
+    /// Chooses the request's answer fault, unless a pre-body fault hit it already. A `status`
+    /// fault is journaled and answered here, instead of the upload: nothing is stored.
+    private func applyAnswerFault(to entry: inout JournalEntry, faultHeader: FaultHeader?) -> UploadAnswer? {
+        if entry.fault == nil {
+            entry.fault = faults.fault(at: .answer, header: faultHeader, for: FaultRequest(
+                clientID: entry.clientID, session: entry.session, authID: entry.authID,
+                messageType: entry.messageType.flatMap { Int($0) }))
+        }
+        guard case .status(let answer)? = entry.fault?.action else { return nil }
+        entry.status = answer.status
+        entry.reason = "fault_status"
+        journal.append(entry)
+        return UploadAnswer(.injected(answer), fault: entry.fault)
     }
 }
 
