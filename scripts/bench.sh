@@ -7,8 +7,8 @@
 #
 # Environment:
 #   DURATION     seconds per wrk run (default 10)
-#   BIN          the haptik-mock binary; default: `swift build -c release --scratch-path
-#                .build-release`, then .build-release/release/haptik-mock
+#   BIN          the haptik-mock binary; default: the release build of scripts/lib/release.sh
+#                (static Swift standard library), .build-release/release/haptik-mock
 #   STORAGE_TMP  where the work dir (payloads, storage dirs, server logs) goes; tmpfs so that
 #                disk speed does not count (default /dev/shm). Run (b) stores about 1 GB per
 #                second of DURATION there until it is checked and deleted.
@@ -50,9 +50,11 @@ fi
 if [[ -n ${BIN:-} ]]; then
   bin=$BIN
 else
-  echo "building: swift build -c release --scratch-path .build-release" >&2
-  (cd "$root" && swift build -c release --scratch-path .build-release) >&2
-  bin=$root/.build-release/release/haptik-mock
+  # shellcheck source=scripts/lib/release.sh
+  source "$root/scripts/lib/release.sh"
+  echo "building: ${release_build[*]}" >&2
+  (cd "$root" && "${release_build[@]}") >&2
+  bin=$root/$release_binary
 fi
 [[ -x $bin ]] || die "no executable at $bin"
 
