@@ -84,8 +84,11 @@ public final class FaultRules: Sendable {
     /// The fault for `request` at `stage`, counted as fired: the request's `X-Mock-Fault` rule
     /// (`header`, as sent and as parsed) if it is for this stage, matches and fires; else the
     /// oldest rule for this stage that matches and fires. A rule that used up its `times` retires.
-    public func fault(at stage: FaultStage, header: FaultHeader?, for request: FaultRequest) -> AppliedFault? {
+    /// `request` is only built when there is something to match it against.
+    public func fault(at stage: FaultStage, header: FaultHeader?,
+                      for request: @autoclosure () -> FaultRequest) -> AppliedFault? {
         guard header != nil || ruleCount.load(ordering: .acquiring) > 0 else { return nil }
+        let request = request()
         return state.withLock { state in
             if let header, header.rule.action.isPreBody == (stage == .head), header.rule.matcher.matches(request) {
                 if state.headerFirings.count >= Self.maxRememberedHeaders, state.headerFirings[header.value] == nil {
