@@ -8,8 +8,6 @@ public struct FaultRuleError: Error, Equatable, CustomStringConvertible {
 }
 
 extension FaultRule {
-    /// The rule fields a pre-body action cannot match on: they are read from the body.
-    static let bodyMatcherFields = ["auth_id", "message_type"]
     /// Header fields a `status` answer may not set: the server frames every answer itself.
     static let reservedHeaders = ["content-length", "transfer-encoding", "connection", "date"]
 
