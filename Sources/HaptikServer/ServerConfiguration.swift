@@ -28,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     public var fixturesPath: String?
     /// `--allow-fault-headers`: requests may pick their own fault with `X-Mock-Fault`.
     public var allowsFaultHeaders: Bool
+    /// Where the access log (a line per request, info level) goes, written by each worker in
+    /// batches in the ``LogLine`` format; nil sends it through the server's `Logger` instead.
+    public var accessLogDescriptor: Int32?
 
     /// With `--clock` or `--message-id-start`, stored files are named by message id.
     public var isDeterministic: Bool { clock != nil || messageIDStart != nil }
@@ -36,7 +39,7 @@ public struct ServerConfiguration: Sendable {
                 storageDirectory: String, publicURL: String? = nil, maxFileSize: Int = 10_485_760,
                 idleTimeout: Double = 30, shutdownGrace: Double = 5, maxConnections: Int = 4096,
                 maxJournalEntries: Int = 10_000, clock: Timestamp? = nil, messageIDStart: Int? = nil,
-                fixturesPath: String? = nil, allowsFaultHeaders: Bool = false) {
+                fixturesPath: String? = nil, allowsFaultHeaders: Bool = false, accessLogDescriptor: Int32? = nil) {
         self.host = host
         self.port = port
         self.workers = workers
@@ -52,5 +55,6 @@ public struct ServerConfiguration: Sendable {
         self.messageIDStart = messageIDStart
         self.fixturesPath = fixturesPath
         self.allowsFaultHeaders = allowsFaultHeaders
+        self.accessLogDescriptor = accessLogDescriptor
     }
 }

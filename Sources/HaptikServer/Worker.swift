@@ -38,6 +38,8 @@ final class Worker {
     private var graceTimer: Timer?
     private(set) var isDraining = false
     private var responseBuffer: [UInt8] = []
+    /// The batched access log, when the configuration names a descriptor for it.
+    private var accessLog: AccessLog?
     private var cachedDate: (second: Int, bytes: [UInt8]) = (-1, [])
 
     /// Binds its listener on `address`; the loop does not run until ``run()``.
@@ -57,6 +59,9 @@ final class Worker {
         responseBuffer.reserveCapacity(1024)
         listener = try Listener(base: base, address: address) { [unowned self] fd in accept(fd) }
         shutdownWakeup = try Wakeup(base: base) { [unowned self] in beginShutdown() }
+        accessLog = try configuration.accessLogDescriptor.map { descriptor throws(EventLoopError) in
+            try AccessLog(descriptor: descriptor, workerIndex: index, base: base)
+        }
         journalWakeup = try Wakeup(base: base) { [unowned self] in
             for connection in Array(waiting.values) { connection.recheckWait() }
         }
@@ -148,6 +153,7 @@ final class Worker {
     }
 
     private func finishShutdown() {
+        accessLog?.flush()
         graceTimer?.cancel()
         base.handle.stop()
     }
@@ -169,12 +175,16 @@ final class Worker {
         return cachedDate.bytes
     }
 
-    /// The access log line, at info level. Its values are in the message as `key=value` rather
-    /// than in metadata: building a metadata dictionary per request was a measurable share of the
-    /// request's CPU time.
+    /// The access log line, at info level: batched straight to its descriptor when one is
+    /// configured (a formatted log call and a `write` per request were a tenth of a request's CPU
+    /// time), else through the logger. Its values are in the message as `key=value`, not in
+    /// metadata, which cost more per request.
     func logRequest(_ request: RequestRecord, connectionID: Int) {
-        guard logger.logLevel <= .info else { return }
-        logger.info(Logger.Message(stringLiteral: request.accessLogMessage(connectionID: connectionID)))
+        if let accessLog {
+            accessLog.record(request, connectionID: connectionID)
+        } else if logger.logLevel <= .info {
+            logger.info(Logger.Message(stringLiteral: request.accessLogMessage(connectionID: connectionID)))
+        }
     }
 }
 

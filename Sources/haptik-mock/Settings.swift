@@ -168,7 +168,8 @@ extension Settings {
             storageDirectory: try storageDirectory ?? Self.makeTemporaryStorage(), publicURL: publicURL,
             maxFileSize: maxFileSize, idleTimeout: idleTimeout, shutdownGrace: shutdownGrace,
             maxConnections: maxConnections, maxJournalEntries: maxJournalEntries, clock: clock,
-            messageIDStart: messageIDStart, fixturesPath: fixturesPath, allowsFaultHeaders: allowsFaultHeaders)
+            messageIDStart: messageIDStart, fixturesPath: fixturesPath, allowsFaultHeaders: allowsFaultHeaders,
+            accessLogDescriptor: logLevel <= .info ? STDERR_FILENO : nil)
     }
 
     /// A new, empty directory under the system temp dir.

@@ -1,13 +1,14 @@
 import Haptik
+import HaptikServer
 import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Writes each log record as one line to stderr with one `write(2)`, without Foundation formatting:
-/// `2026-11-26T01:02:03.456Z info request worker=0 http.method=POST ...`. Lines under the pipe
-/// buffer size are never interleaved between threads. The handler's own metadata is rendered
-/// once, when set, not per line.
+/// Writes each log record as one line to stderr with one `write(2)`, without Foundation formatting,
+/// in the ``LogLine`` format the workers' batched access log shares:
+/// `2026-11-26T01:02:03.456Z info ready url=... workers=2`. Lines under the pipe buffer size are
+/// never interleaved between threads. The handler's own metadata is rendered once, when set.
 struct StderrLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadataProvider: Logger.MetadataProvider?
@@ -26,14 +27,10 @@ struct StderrLogHandler: LogHandler {
     func log(event: LogEvent) {
         var line: [UInt8] = []
         line.reserveCapacity(256)
-        Timestamp.now().appendISO8601(to: &line)
-        line.append(0x20)
-        line.append(contentsOf: event.level.rawValue.utf8)
-        line.append(0x20)
-        line.append(contentsOf: event.message.description.utf8)
-        line.append(contentsOf: renderedMetadata)
-        if let extra = event.metadata, !extra.isEmpty { line.append(contentsOf: Self.render(extra)) }
-        line.append(0x0A)
+        var metadata = renderedMetadata
+        if let extra = event.metadata, !extra.isEmpty { metadata += Self.render(extra) }
+        LogLine.append(at: .now(), level: event.level.rawValue, message: { $0.append(contentsOf: event.message.description.utf8) },
+                       metadata: metadata, to: &line)
         line.withUnsafeBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 

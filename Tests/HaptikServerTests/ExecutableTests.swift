@@ -47,6 +47,32 @@ import Glibc
         #expect(throws: RawHTTPClientError.self) { try RawHTTPClient(port: port, timeout: 2) }
     }
 
+    /// The access log: one stderr line per request in the handler's format (the workers write it
+    /// in batches, once per turn of their loop), none below info level.
+    @Test(arguments: [("info", 3), ("warning", 0)])
+    func accessLogHasOneLinePerRequest(level: String, expectedLines: Int) throws {
+        let storage = try TemporaryDirectory()
+        let mock = try launch(["--log-level", level], storage: storage)
+        let port = try mock.awaitListening()
+        for _ in 0..<2 {
+            let result = try runCurl([
+                "-sS", "--max-time", "20", "-o", "/dev/null", "http://127.0.0.1:\(port)/v1.0/log_file_from_user/",
+                "-H", "Authorization: Bearer demo-token", "-H", "client-id: demo-client",
+                "-F", "auth_id=user_001", "-F", "business_id=4321", "-F", "message_type=1", "-F", "file=@\(samplePNG)",
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        #expect(try runCurl(["-sS", "--max-time", "20", "-o", "/dev/null", "http://127.0.0.1:\(port)/nowhere"]).status == 0)
+        mock.signal(SIGTERM)
+        mock.expectCleanExit()
+        let lines = mock.stderrOutput().split(separator: "\n").filter { $0.contains(" request connection.id=") }
+        #expect(lines.count == expectedLines, "\(lines)")
+        let format = try Regex(#"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z info request connection\.id=\d+ "#
+            + #"http\.method=(POST|GET) http\.path=\S+ http\.status=(200|404) http\.bytes=\d+ duration_us=\d+ worker=\d+"#)
+        for line in lines { #expect(line.wholeMatch(of: format) != nil, "\(line)") }
+        #expect(lines.filter { $0.contains("http.status=200 http.bytes=570") }.count == (expectedLines > 0 ? 2 : 0))
+    }
+
     @Test func debugLevelLogsEachStoredUploadWithItsSHA256() throws {
         let storage = try TemporaryDirectory()
         let mock = try launch(["--log-level", "debug"], storage: storage)
