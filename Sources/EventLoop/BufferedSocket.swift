@@ -19,14 +19,24 @@ public enum SocketEnd: Equatable, Sendable {
     case endOfFile, error, timeout
 }
 
-/// An accepted connection (a `bufferevent`). The bufferevent holds a +1 on `self` from `init`
-/// until ``close()``, so the object lives exactly as long as libevent may call it back; the
-/// delegate is held strongly until then too, and released by ``close()``.
+/// An accepted connection. Output goes through a `bufferevent` (write buffering, `sendfile`,
+/// drain callbacks); input is read by this class's own persistent read event straight into the
+/// bufferevent's input buffer, up to `maxSingleRead` bytes per `readv`: libevent 2.1's own reads
+/// stop at 4 KiB (`EVBUFFER_MAX_READ`) and ask `FIONREAD` first, two system calls per 4 KiB.
+///
+/// The bufferevent holds a +1 on `self` from `init` until ``close()``, so the object lives exactly
+/// as long as libevent may call it back; the delegate is held strongly until then too, and
+/// released by ``close()``.
 public final class BufferedSocket {
     private var bev: OpaquePointer?
     private var delegate: (any BufferedSocketDelegate)?
+    /// Persistent `EV_READ` on the socket, added with the idle timeout while reading is on; freed
+    /// in `deinit`, never from its own callback.
+    private var readEvent: OpaquePointer?
     private var isReading = false
     private var readLowWatermark = 0
+    private var maxSingleRead = 65_536
+    private var idleTimeout = timeval()
 
     /// Takes ownership of `fd`; it is closed by ``close()``, or at once if wrapping fails.
     public init(base: EventBase, fd: Int32) throws(EventLoopError) {
@@ -35,27 +45,38 @@ public final class BufferedSocket {
             throw .libevent("bufferevent_socket_new")
         }
         self.bev = bev
-        bufferevent_setcb(bev,
-            { _, context in BufferedSocket.from(context)?.didRead() },
+        bufferevent_setcb(bev, nil,
             { _, context in BufferedSocket.from(context)?.didWrite() },
             { _, events, context in BufferedSocket.from(context)?.didEvent(events) },
             Unmanaged.passRetained(self).toOpaque())
+        readEvent = event_new(base.raw, fd, Int16(EV_READ | EV_PERSIST), { _, events, context in
+            BufferedSocket.from(context)?.didBecomeReadable(Int32(events))
+        }, Unmanaged.passUnretained(self).toOpaque())
+        guard readEvent != nil else {
+            close()
+            throw .libevent("event_new")
+        }
+    }
+
+    deinit {
+        if let readEvent { event_free(readEvent) }
     }
 
     private static func from(_ context: UnsafeMutableRawPointer?) -> BufferedSocket? {
         context.map { Unmanaged<BufferedSocket>.fromOpaque($0).takeUnretainedValue() }
     }
 
-    /// Starts reporting to `delegate` and reading. `maxSingleRead` bounds one `read(2)`;
-    /// `idleTimeout` closes the wait for input after that many seconds without a byte.
+    /// Starts reporting to `delegate` and reading. `maxSingleRead` bounds one `readv(2)`;
+    /// `idleTimeout` ends the wait for input (and for the peer to take output) after that many
+    /// seconds without progress.
     public func start(delegate: any BufferedSocketDelegate, maxSingleRead: Int, idleTimeout: Double) {
         guard let bev else { return }
         self.delegate = delegate
-        bufferevent_set_max_single_read(bev, maxSingleRead)
-        var timeout = timeval(seconds: idleTimeout)
-        bufferevent_set_timeouts(bev, &timeout, &timeout)
-        bufferevent_enable(bev, Int16(EV_READ | EV_WRITE))
-        isReading = true
+        self.maxSingleRead = maxSingleRead
+        self.idleTimeout = timeval(seconds: idleTimeout)
+        bufferevent_set_timeouts(bev, nil, &self.idleTimeout)
+        bufferevent_enable(bev, Int16(EV_WRITE))
+        setReading(true)
     }
 
     /// Whether ``close()`` has run.
@@ -81,21 +102,19 @@ public final class BufferedSocket {
 
     /// Pauses or resumes reading (and its timeout). Bytes already buffered stay in ``input``.
     public func setReading(_ enabled: Bool) {
-        guard let bev, isReading != enabled else { return }
+        guard bev != nil, let readEvent, isReading != enabled else { return }
         isReading = enabled
         if enabled {
-            bufferevent_enable(bev, Int16(EV_READ))
+            event_add(readEvent, &idleTimeout)
         } else {
-            bufferevent_disable(bev, Int16(EV_READ))
+            event_del(readEvent)
         }
     }
 
     /// Holds back ``BufferedSocketDelegate/socketHasInput(_:)`` until at least `bytes` are buffered
-    /// (0: on every read), so that a body is handled in batches rather than per 4 KiB socket read.
+    /// (0: on every read), so that a body is handled in batches rather than per socket read.
     public func setReadLowWatermark(_ bytes: Int) {
-        guard let bev, bytes != readLowWatermark else { return }
         readLowWatermark = bytes
-        bufferevent_setwatermark(bev, Int16(EV_READ), bytes, 0)
     }
 
     /// Sends bytes. When nothing is queued before them they go straight to the kernel with one
@@ -148,19 +167,66 @@ public final class BufferedSocket {
     /// Frees the bufferevent (closing the socket), then drops the delegate and the +1. Safe to call twice.
     public func close() {
         guard let bev else { return }
+        setReading(false)
         self.bev = nil
         bufferevent_free(bev)
         delegate = nil
         Unmanaged.passUnretained(self).release()
     }
 
-    private func didRead() { delegate?.socketHasInput(self) }
+    /// Reads what the socket has and reports it once the low watermark is reached; reports the
+    /// end on EOF, an error or the idle timeout.
+    private func didBecomeReadable(_ events: Int32) {
+        guard let bev else { return }
+        if events & Int32(EV_TIMEOUT) != 0 {
+            setReading(false)
+            delegate?.socket(self, didEndWith: .timeout)
+            return
+        }
+        guard let input = bufferevent_get_input(bev) else { return }
+        let received = read(into: input, from: bufferevent_getfd(bev))
+        if received > 0 {
+            if evbuffer_get_length(input) >= readLowWatermark { delegate?.socketHasInput(self) }
+        } else if received < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
+            return
+        } else {
+            setReading(false)
+            delegate?.socket(self, didEndWith: received == 0 ? .endOfFile : .error)
+        }
+    }
+
+    /// One `readv` of up to `maxSingleRead` bytes into space reserved at the end of `input`; the
+    /// bytes read are committed there. Returns `readv`'s result (errno set when negative).
+    private func read(into input: OpaquePointer, from fd: Int32) -> Int {
+        // A bufferevent keeps its input's end frozen so that only it appends there, as it does when
+        // it reads itself: thawed for this read only.
+        evbuffer_unfreeze(input, 0)
+        defer { evbuffer_freeze(input, 0) }
+        // libevent's `evbuffer_iovec` is the system's `iovec`.
+        return withUnsafeTemporaryAllocation(of: iovec.self, capacity: 2) { space -> Int in
+            guard let spaceBase = space.baseAddress else { return -1 }
+            let count = Int(evbuffer_reserve_space(input, maxSingleRead, spaceBase, 2))
+            guard count > 0 else {
+                errno = ENOMEM
+                return -1
+            }
+            let received = readv(fd, spaceBase, Int32(count))
+            guard received > 0 else { return received }
+            var remaining = received
+            for index in 0..<count {   // what each reserved vector actually holds
+                space[index].iov_len = min(space[index].iov_len, remaining)
+                remaining -= space[index].iov_len
+            }
+            evbuffer_commit_space(input, spaceBase, Int32(count))
+            return received
+        }
+    }
 
     private func didWrite() { delegate?.socketDidDrainOutput(self) }
 
+    /// Output failed or timed out (input is read above).
     private func didEvent(_ events: Int16) {
         let events = Int32(events)
-        if events & BEV_EVENT_READING != 0 { isReading = false }   // libevent stops reading on EOF, error or timeout
         let reason: SocketEnd =
             events & BEV_EVENT_TIMEOUT != 0 ? .timeout : events & BEV_EVENT_EOF != 0 ? .endOfFile : .error
         delegate?.socket(self, didEndWith: reason)

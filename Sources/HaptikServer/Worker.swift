@@ -12,8 +12,9 @@ import Glibc
 final class Worker {
     /// How long an early-answered connection keeps reading and dropping the client's bytes.
     static let lingerSeconds = 2.0
-    /// Up to this many bytes per socket read, as the C baseline does (libevent's default is 16 KiB).
-    static let maxSingleRead = 262_144
+    /// Up to this many bytes per socket read: one body batch, so a read never holds more than a
+    /// batch beyond what is being handled (libevent 2.1's own reads stop at 4 KiB).
+    static let maxSingleRead = 65_536
     /// A body with a known length is handed to its endpoint in batches of up to this many bytes:
     /// fewer passes and one `writev` per batch, for at most this much buffered per connection.
     static let bodyBatchBytes = 65_536
