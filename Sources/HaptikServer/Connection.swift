@@ -39,6 +39,8 @@ final class Connection: BufferedSocketDelegate {
     /// made on first use and kept, so it is never freed from its own callback.
     private var phaseTimer: Timer?
     private var phaseTimerAction: (() -> Void)?
+    /// Whether ``process()`` is running, lower in this thread's stack.
+    private var isProcessing = false
 
     init(id: Int, socket: BufferedSocket, worker: Worker) {
         self.id = id
@@ -117,8 +119,14 @@ final class Connection: BufferedSocketDelegate {
 
     // MARK: - Reading requests
 
-    /// Parses and answers as much of the input as the current phase allows.
+    /// Parses and answers as much of the input as the current phase allows. A call made while
+    /// this loop runs (an answer that drained at once asks for the next request) returns at
+    /// once: the running loop goes on with the new phase, so pipelined requests are handled one
+    /// after the other, not nested, and each request's state is released before the next starts.
     func process() {
+        guard !isProcessing else { return }
+        isProcessing = true
+        defer { isProcessing = false }
         while true {
             let progressed: Bool
             switch phase {
