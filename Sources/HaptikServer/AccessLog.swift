@@ -1,8 +1,5 @@
 import EventLoop
 import Haptik
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One worker's access log, written straight to a file descriptor: the lines of one turn of the
 /// loop are gathered and written with one `write(2)` once the turn's events have run, instead of
@@ -35,19 +32,7 @@ final class AccessLog {
     /// Writes every pending line. A full or failing descriptor drops them: a log must never stall
     /// or stop the server.
     func flush() {
-        pending.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count, let start = bytes.baseAddress {
-                let written = write(descriptor, start + offset, bytes.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
-            }
-        }
+        pending.withUnsafeBytes { writeAll($0, to: descriptor) }
         pending.removeAll(keepingCapacity: true)
     }
 }

@@ -33,7 +33,7 @@ public final class HaptikServer: Sendable {
         self.port = port
         journal = shared.admin.journal
         clock = shared.admin.clock
-        fixtures = shared.fixtures
+        fixtures = shared.admin.fixtures
         faults = shared.admin.faults
         store = shared.admin.store
         self.shutdownTriggers = shutdownTriggers
@@ -102,7 +102,7 @@ public final class HaptikServer: Sendable {
         return SharedState(
             uploads: uploads,
             admin: AdminEndpoint(journal: journal, store: store, clock: clock, fixtures: fixtures, faults: faults),
-            fixtures: fixtures, limiter: ConnectionLimiter(limit: configuration.maxConnections),
+            limiter: ConnectionLimiter(limit: configuration.maxConnections),
             journalTriggers: triggers)
     }
 

@@ -5,7 +5,6 @@ import Synchronization
 struct SharedState: Sendable {
     let uploads: UploadEndpoint
     let admin: AdminEndpoint
-    let fixtures: FixtureSource
     let limiter: ConnectionLimiter
     /// Every worker's journal trigger, pulled after an append while a `wait_for` is parked.
     let journalTriggers: TriggerRegistry

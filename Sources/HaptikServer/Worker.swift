@@ -50,8 +50,8 @@ final class Worker {
         uploads = shared.uploads
         admin = shared.admin
         content = ContentEndpoint(store: shared.uploads.store)
-        fixtures = shared.fixtures
-        cachedAuthenticator = (shared.fixtures.version, shared.fixtures.authenticator)
+        fixtures = shared.admin.fixtures
+        cachedAuthenticator = (fixtures.version, fixtures.authenticator)
         limiter = shared.limiter
         self.configuration = configuration
         var logger = logger

@@ -131,21 +131,3 @@ struct HaptikMock: ParsableCommand {
     }
 }
 
-/// Writes `text` to `fd` unbuffered, so it is out before the next statement runs (stdout's
-/// Listening line must be flushed at once). Short writes to a pipe or terminal are retried.
-func writeAll(_ text: String, to fd: Int32) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
-            if written > 0 {
-                offset += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
-    }
-}

@@ -3,6 +3,7 @@ import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
+import HaptikServer
 
 /// `haptik-mock healthcheck [--url BASE] [--timeout SECONDS]` (CONTRACT §9): GETs
 /// `BASE/__admin/health` and exits 0 on a 200 answer, else 1 (refused, timed out, another status,

@@ -5,8 +5,8 @@ import Logging
 import Glibc
 #endif
 
-/// Writes each log record as one line to stderr with one `write(2)`, without Foundation formatting,
-/// in the ``LogLine`` format the workers' batched access log shares:
+/// Writes each log record as one line to stderr with one `write(2)` (``writeAll(_:to:)``), without
+/// Foundation formatting, in the ``LogLine`` format the workers' batched access log shares:
 /// `2026-11-26T01:02:03.456Z info ready url=... workers=2`. Lines under the pipe buffer size are
 /// never interleaved between threads. The handler's own metadata is rendered once, when set.
 struct StderrLogHandler: LogHandler {
@@ -31,7 +31,7 @@ struct StderrLogHandler: LogHandler {
         if let extra = event.metadata, !extra.isEmpty { metadata += Self.render(extra) }
         LogLine.append(at: .now(), level: event.level.rawValue, message: { $0.append(contentsOf: event.message.description.utf8) },
                        metadata: metadata, to: &line)
-        line.withUnsafeBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        line.withUnsafeBytes { writeAll($0, to: STDERR_FILENO) }
     }
 
     /// ` key=value` pairs in key order.
